@@ -1,0 +1,96 @@
+"""Checkers for the code exercises: specific feedback instead of a bare pass/fail.
+
+A code exercise has a stub cell that the learner fills in and a check cell that calls a checker
+from ``mml4_lib.exercises.<chapter>``. A checker returns a :class:`Feedback`, which the notebook
+shows as one line: a success line, a specific hint, or "not attempted yet" for a stub that was
+left as it is. Checkers never raise because of the learner's code.
+
+Conventions for stubs: a function stub raises ``NotImplementedError``; a value stub is ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "check_array"]
+
+NOT_ATTEMPTED = "not attempted yet"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of a checker: ``status`` is "pass", "hint" or "not attempted"."""
+
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def __repr__(self) -> str:
+        mark = {"pass": "[correct]", "hint": "[not yet]", "not attempted": "[to do]"}[self.status]
+        return f"{mark} {self.message}"
+
+    __str__ = __repr__
+
+
+def passed(message: str) -> Feedback:
+    """A success line."""
+    return Feedback("pass", message)
+
+
+def hint(message: str) -> Feedback:
+    """A specific hint about what is wrong."""
+    return Feedback("hint", message)
+
+
+class _NotAttempted(Exception):
+    pass
+
+
+def attempt(fn, *args, **kwargs):
+    """Call the learner's function; a stub or a crash becomes Feedback, not an exception.
+
+    Returns ``(value, None)`` on success and ``(None, feedback)`` otherwise.
+    """
+    if fn is None:
+        return None, Feedback("not attempted", NOT_ATTEMPTED)
+    if not callable(fn):
+        return None, hint(f"expected a function, got {type(fn).__name__}")
+    try:
+        value = fn(*args, **kwargs)
+    except NotImplementedError:
+        return None, Feedback("not attempted", NOT_ATTEMPTED)
+    except Exception as exc:  # the learner's code may fail in any way; report it as a hint
+        return None, hint(f"your code raised {type(exc).__name__}: {exc}")
+    if value is None:
+        return None, hint("your function returned None; did you forget `return`?")
+    return value, None
+
+
+def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1e-8):
+    """Compare an array answer: type, shape, finiteness, then values, each with its own hint.
+
+    Returns ``None`` when ``got`` matches ``expected`` and a hint :class:`Feedback` otherwise.
+    """
+    if got is None:
+        return Feedback("not attempted", NOT_ATTEMPTED)
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return hint(f"{name} should be a NumPy array of numbers, got {type(got).__name__}")
+    expected = np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        return hint(f"{name}: shape {expected.shape} expected, got {got.shape}")
+    if not np.all(np.isfinite(got)):
+        return hint(f"{name} contains NaN or inf")
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+        return hint(
+            f"{name} has the right shape but wrong values: at index {tuple(int(i) for i in worst)} "
+            f"expected {expected[worst]:.6g}, got {got[worst]:.6g}"
+        )
+    return None

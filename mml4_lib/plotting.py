@@ -1,0 +1,478 @@
+"""Figures for the course: each function draws on a given matplotlib Axes and returns its artists.
+
+Explorers build a figure once and then change the returned artists in place (``set_data``,
+``set_offsets``, ``set_linewidth``) through the ``update_*`` companions, which is much faster
+than drawing again. Nothing here calls ``plt.show()`` or chooses a backend.
+
+Colours follow TensorFlow Playground: orange for negative values, blue for positive ones,
+white in between, grey for NaN (a diverged network).
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap
+
+PLAYGROUND_ORANGE = "#f59322"
+PLAYGROUND_BLUE = "#0877bd"
+NAN_GREY = "#9e9e9e"
+ZERO_GREY = "#cccccc"
+
+PLAYGROUND_CMAP = LinearSegmentedColormap.from_list(
+    "playground", [PLAYGROUND_ORANGE, "#ffffff", PLAYGROUND_BLUE]
+)
+PLAYGROUND_CMAP.set_bad(NAN_GREY)  # NaN pixels (a diverged network) show grey
+
+
+# ----------------------------------------------------------------------------- input checks
+def _check_ax(ax, name="ax"):
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{name} must be a matplotlib Axes, got {type(ax).__name__}")
+
+
+def _check_points(X, name="X"):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"{name} must have shape (N, 2), got {X.shape}")
+    return X
+
+
+def _check_labels(y, n, name="y"):
+    y = np.asarray(y, dtype=float)
+    if y.ndim not in (1, 2) or y.size != n or (y.ndim == 2 and y.shape[1] != 1):
+        raise ValueError(f"{name} must have shape ({n},) or ({n}, 1), got {y.shape}")
+    return y.ravel()
+
+
+def _limits(lim, X=None):
+    """(low, high) of a square plot region: lim is a number L (-> (-L, L)), a pair, or None."""
+    if lim is None:
+        # cover the data with a 10% margin
+        lo, hi = X.min(), X.max()
+        pad = 0.1 * (hi - lo) if hi > lo else 1.0
+        return lo - pad, hi + pad
+    if isinstance(lim, (int, float, np.number)) and lim > 0:
+        return -float(lim), float(lim)
+    if np.ndim(lim) == 1 and len(lim) == 2 and lim[0] < lim[1]:
+        return float(lim[0]), float(lim[1])
+    raise ValueError(f"lim must be a positive number, a pair (low, high) with low < high or None, "
+                     f"got {lim!r}")
+
+
+# ----------------------------------------------------------------------------- heat maps
+def heatmap_grid(lim=6, n=100):
+    """Grid of n x n cell centres over [low, high]^2, the points where a heat map is evaluated.
+
+    Args:
+        lim: number L for [-L, L]^2 (the Playground's 6), or a pair (low, high).
+        n: cells per side.
+
+    Returns:
+        centres (n,) and points (n * n, 2) with x1 varying fastest, so that
+        ``values.reshape(n, n)`` is the image ``plot_heatmap`` expects (rows are x2).
+
+    Introduced in chapter 1; the playground (chapter 6) evaluates every unit on it.
+    """
+    if not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    lo, hi = _limits(lim)
+    centres = lo + (np.arange(n) + 0.5) * (hi - lo) / n  # pixel centres of imshow's extent
+    x1, x2 = np.meshgrid(centres, centres)
+    return centres, np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def plot_heatmap(ax, values_2d, *, lim=6, vmin=-1.0, vmax=1.0, cmap=PLAYGROUND_CMAP):
+    """Show a function of (x1, x2) as a colour image: orange negative, white 0, blue positive.
+
+    Alt text: "Heat map over the square [-lim, lim]^2; orange where the value is negative,
+    blue where it is positive, white near zero, grey where it is NaN."
+
+    Args:
+        ax: the Axes to draw on.
+        values_2d: (n, n) values on ``heatmap_grid(lim, n)``; row i is x2, column j is x1.
+        lim: number L for [-L, L]^2, or a pair (low, high).
+        vmin, vmax: the values drawn fully orange and fully blue.
+
+    Returns:
+        the AxesImage; update it with ``image.set_data(new_values)``.
+
+    Introduced in chapter 1 (probability surface) and chapter 6 (playground).
+    """
+    _check_ax(ax)
+    values = np.asarray(values_2d, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"values_2d must be a 2-D array (n, n), got shape {values.shape}")
+    if not vmin < vmax:
+        raise ValueError(f"vmin must be smaller than vmax, got vmin={vmin}, vmax={vmax}")
+    lo, hi = _limits(lim)
+    return ax.imshow(values, origin="lower", extent=(lo, hi, lo, hi), cmap=cmap,
+                     vmin=vmin, vmax=vmax, interpolation="nearest")
+
+
+def _surface(predict_fn, points, n):
+    if not callable(predict_fn):
+        raise TypeError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
+    values = np.asarray(predict_fn(points), dtype=float)
+    if values.size != n * n:
+        raise ValueError(f"predict_fn must return one value per grid point: expected shape "
+                         f"({n * n},) or ({n * n}, 1), got {values.shape}")
+    return values.reshape(n, n)
+
+
+def _boundary(ax, centres, values, levels):
+    """Contour lines at `levels`, or None when no finite value lies around them."""
+    finite = values[np.isfinite(values)]
+    levels = [v for v in levels if finite.size and finite.min() <= v <= finite.max()]
+    if not levels:
+        return None
+    return ax.contour(centres, centres, values, levels=levels, colors="k", linewidths=1.0)
+
+
+def plot_decision_boundary(ax, predict_fn, X, y, *, lim=None, n=100, vmin=0.0, vmax=1.0,
+                           levels=None, X_test=None, y_test=None, cmap=PLAYGROUND_CMAP):
+    """Draw a model's output surface over the plane, its decision boundary and the data.
+
+    The surface is predict_fn on an n x n grid; the boundary is the contour
+    predict_fn(x) = (vmin + vmax) / 2, e.g. p = 0.5 for probabilities.
+
+    Alt text: "The model's output over the plane, orange where it predicts class 0 and blue
+    where it predicts class 1, a black line where the two meet, and the training points
+    coloured by their true class."
+
+    Args:
+        ax: the Axes to draw on.
+        predict_fn: callable mapping points (M, 2) to values (M,) or (M, 1), e.g. probabilities.
+        X: (N, 2) training points; y: (N,) or (N, 1) labels or targets, coloured on vmin..vmax.
+        lim: number L for [-L, L]^2, a pair (low, high), or None to cover X with a margin.
+        n: grid cells per side.
+        vmin, vmax: output values drawn fully orange / fully blue (0, 1 for probabilities;
+            -1, 1 for a tanh output as in the Playground).
+        levels: contour levels; None means [(vmin + vmax) / 2]; () draws no line.
+        X_test, y_test: optional (M, 2) and (M,) test points, drawn with a black edge.
+
+    Returns:
+        dict with "image" (AxesImage), "boundary" (ContourSet or None) and "points"
+        (list of PathCollection: training points, then test points if given).
+
+    Introduced in chapter 1.
+    """
+    _check_ax(ax)
+    X = _check_points(X)
+    y = _check_labels(y, len(X))
+    square = _limits(lim, X)
+    centres, grid = heatmap_grid(square, n)
+    values = _surface(predict_fn, grid, n)
+    image = plot_heatmap(ax, values, lim=square, vmin=vmin, vmax=vmax, cmap=cmap)
+    levels = [(vmin + vmax) / 2] if levels is None else list(levels)
+    style = dict(cmap=cmap, vmin=vmin, vmax=vmax, s=18, linewidths=0.8, zorder=3)
+    points = [ax.scatter(X[:, 0], X[:, 1], c=y, edgecolors="white", **style)]
+    if X_test is not None:
+        X_test = _check_points(X_test, "X_test")
+        y_test = _check_labels(y_test, len(X_test), "y_test")
+        points.append(ax.scatter(X_test[:, 0], X_test[:, 1], c=y_test, edgecolors="black",
+                                 **style))
+    return {"image": image, "boundary": _boundary(ax, centres, values, levels),
+            "points": points}
+
+
+def update_decision_boundary(artists, predict_fn, *, levels=None):
+    """Re-evaluate predict_fn on the same grid and update the surface and boundary in place.
+
+    Args:
+        artists: the dict returned by ``plot_decision_boundary`` (its "boundary" is replaced,
+            because matplotlib cannot move contour lines).
+        predict_fn: callable mapping points (M, 2) to values (M,) or (M, 1).
+        levels: as in ``plot_decision_boundary``.
+
+    Returns:
+        the same dict.
+    """
+    image = artists["image"]
+    n = image.get_array().shape[0]
+    centres, grid = heatmap_grid(tuple(image.get_extent()[:2]), n)
+    values = _surface(predict_fn, grid, n)
+    image.set_data(values)
+    if artists["boundary"] is not None:
+        artists["boundary"].remove()
+    vmin, vmax = image.norm.vmin, image.norm.vmax
+    levels = [(vmin + vmax) / 2] if levels is None else list(levels)
+    artists["boundary"] = _boundary(image.axes, centres, values, levels)
+    return artists
+
+
+# ----------------------------------------------------------------------------- loss curves
+def _series(history, keys):
+    """{key: list of values} from a History (attributes) or a dict of lists."""
+    if isinstance(history, Mapping):
+        data = dict(history)
+    elif hasattr(history, "train_loss"):
+        data = {k: getattr(history, k) for k in ("train_loss", "val_loss", "train_acc",
+                                                 "val_acc") if hasattr(history, k)}
+    else:
+        raise TypeError(f"history must be a History or a dict of lists, "
+                        f"got {type(history).__name__}")
+    if keys is None:  # every non-empty loss series
+        keys = [k for k in data if not k.endswith("acc") and len(data[k]) > 0]
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise ValueError(f"keys {missing} not found in history; available: {sorted(data)}")
+    return {k: np.asarray(data[k], dtype=float).ravel() for k in keys}
+
+
+def _diverged_at(history, series):
+    """Epoch (1-based) of the first inf/NaN, or History.diverged_at, or None."""
+    recorded = getattr(history, "diverged_at", None)
+    if recorded is not None:
+        return recorded
+    bad = [np.flatnonzero(~np.isfinite(v))[0] + 1 for v in series.values()
+           if not np.all(np.isfinite(v))]
+    return min(bad) if bad else None
+
+
+def plot_loss_curves(ax, history, *, keys=None, logy=False):
+    """Plot loss (or accuracy) against epoch, one line per series, and flag divergence.
+
+    Epochs count from 1: value i of a series is drawn at epoch i + 1. Non-finite values
+    are left as gaps and the figure says "diverged at epoch k".
+
+    Alt text: "Training and validation loss falling (or not) over the epochs; a note marks
+    the epoch where training diverged."
+
+    Args:
+        ax: the Axes to draw on.
+        history: a ``mml4_lib.train.History`` or a dict {name: list of E values}.
+        keys: which series to draw; default all losses ("train_loss", "val_loss" of a
+            History; every key not ending in "acc" of a dict), skipping empty ones.
+        logy: logarithmic loss axis.
+
+    Returns:
+        dict with "lines" (list of Line2D, in the order of keys) and "note" (Text, empty
+        unless training diverged).
+
+    Introduced in chapter 1; used by every training explorer.
+    """
+    _check_ax(ax)
+    series = _series(history, keys)
+    lines = []
+    for key, values in series.items():
+        (line,) = ax.plot([], [], label=key.replace("_", " "))
+        line.set_gid(key)  # remembers which series the line shows, for update_loss_curves
+        lines.append(line)
+    note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                   color="crimson", fontsize="large")
+    ax.set_xlabel("epoch")
+    if logy:
+        ax.set_yscale("log")
+    if lines:
+        ax.legend(loc="upper right")
+    return update_loss_curves({"lines": lines, "note": note}, history)
+
+
+def update_loss_curves(artists, history):
+    """Set new data on the lines of ``plot_loss_curves`` and rescale the axes.
+
+    Args:
+        artists: the dict returned by ``plot_loss_curves``.
+        history: a History or dict with the same series as when the lines were drawn.
+
+    Returns:
+        the same dict.
+    """
+    series = _series(history, [line.get_gid() for line in artists["lines"]])
+    for line in artists["lines"]:
+        values = series[line.get_gid()]
+        values = np.where(np.isfinite(values), values, np.nan)  # inf would break autoscaling
+        line.set_data(np.arange(1, len(values) + 1), values)
+    k = _diverged_at(history, series)
+    artists["note"].set_text("" if k is None else f"diverged at epoch {k}")
+    ax = artists["note"].axes
+    ax.relim()
+    ax.autoscale_view()
+    return artists
+
+
+# ----------------------------------------------------------------------------- histograms
+def _layer_arrays(activations):
+    if isinstance(activations, Mapping):
+        labels, arrays = list(activations), list(activations.values())
+    elif isinstance(activations, (list, tuple)):
+        labels, arrays = [f"layer {i + 1}" for i in range(len(activations))], activations
+    else:
+        raise TypeError(f"activations must be a list of arrays (one per layer) or a dict, "
+                        f"got {type(activations).__name__}")
+    if not arrays:
+        raise ValueError("activations must contain at least one layer, got none")
+    return labels, [np.asarray(a, dtype=float).ravel() for a in arrays]
+
+
+def _note_text(label, a, share):
+    text = f"{label}: mean {np.mean(a):+.2f}  std {np.std(a):.2f}"
+    return text if share is None else f"{text}  sat {100 * share:.0f}%"
+
+
+def _check_saturation(saturation, n_layers):
+    if saturation is None:
+        return [None] * n_layers
+    if len(saturation) != n_layers:
+        raise ValueError(f"saturation must have one share per layer ({n_layers}), "
+                         f"got {len(saturation)}")
+    return list(saturation)
+
+
+def _rescale_counts(stairs):
+    for ax in {s.axes for s in stairs}:
+        top = max(s.get_data().values.max() for s in stairs if s.axes is ax)
+        ax.set_ylim(0, 1.25 * max(top, 1))  # headroom for the notes
+
+
+def plot_activation_histograms(axes, activations, *, bins=50, range=None, saturation=None):
+    """Histogram each layer's values as a step outline, with its mean, std and saturation share.
+
+    Alt text: "One histogram per layer of the values its units output on a batch, labelled
+    with their mean, standard deviation and the share of saturated units."
+
+    Args:
+        axes: one Axes (all layers overlaid, darker = deeper) or a sequence of L Axes.
+        activations: list of L arrays of any shape (e.g. (N, H)), or a dict {label: array}.
+        bins: number of bins or a sequence of bin edges, shared by all layers.
+        range: (low, high) of the bins; default the finite min and max over all layers.
+            Values outside it, inf and NaN are not counted.
+        saturation: optional L shares in [0, 1] to print, e.g. from ``mml4_lib.stats``.
+
+    Returns:
+        dict with "stairs" (list of L StepPatch) and "notes" (list of L Text).
+
+    Introduced in chapter 7; the centre of the chapter 8 explorer.
+    """
+    labels, arrays = _layer_arrays(activations)
+    saturation = _check_saturation(saturation, len(arrays))
+    axes_list = [axes] * len(arrays) if isinstance(axes, Axes) else list(np.ravel(axes))
+    if len(axes_list) != len(arrays):
+        raise ValueError(f"axes must be one Axes or one per layer ({len(arrays)}), "
+                         f"got {len(axes_list)}")
+    for ax in axes_list:
+        _check_ax(ax, "axes")
+    if range is None:
+        finite = np.concatenate(arrays)
+        finite = finite[np.isfinite(finite)]
+        range = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+    edges = np.histogram_bin_edges([], bins=bins, range=range)
+    overlaid = isinstance(axes, Axes)
+    # overlaid layers share one colour ramp, so depth reads as darkness
+    colors = colormaps["viridis_r"](np.linspace(0.15, 1.0, len(arrays))) if overlaid \
+        else ["C0"] * len(arrays)
+    stairs, notes = [], []
+    for i, (ax, label, a, share) in enumerate(zip(axes_list, labels, arrays, saturation)):
+        counts = np.histogram(a, bins=edges)[0]
+        stairs.append(ax.stairs(counts, edges, label=label, color=colors[i], linewidth=1.5))
+        y = 0.96 - 0.075 * i if overlaid else 0.96
+        notes.append(ax.text(0.98, y, _note_text(label, a, share), transform=ax.transAxes,
+                             ha="right", va="top", fontsize="small", color=colors[i]))
+    _rescale_counts(stairs)
+    return {"stairs": stairs, "notes": notes}
+
+
+def update_activation_histograms(artists, activations, *, saturation=None):
+    """Put new layer values into the histograms of ``plot_activation_histograms`` in place.
+
+    The bin edges stay those of the first drawing, so frames are comparable.
+
+    Args:
+        artists: the dict returned by ``plot_activation_histograms``.
+        activations: list of L arrays (or dict) as before, same number of layers.
+        saturation: optional L shares in [0, 1].
+
+    Returns:
+        the same dict.
+    """
+    _, arrays = _layer_arrays(activations)
+    stairs, notes = artists["stairs"], artists["notes"]
+    if len(arrays) != len(stairs):
+        raise ValueError(f"activations must have {len(stairs)} layers like the drawn "
+                         f"histograms, got {len(arrays)}")
+    saturation = _check_saturation(saturation, len(arrays))
+    for s, note, a, share in zip(stairs, notes, arrays, saturation):
+        s.set_data(np.histogram(a, bins=s.get_data().edges)[0])
+        note.set_text(_note_text(s.get_label(), a, share))
+    _rescale_counts(stairs)
+    return artists
+
+
+# ----------------------------------------------------------------------------- activations
+def plot_activation_function(ax, activation, *, zlim=(-5.0, 5.0), derivative=True, n=401):
+    """Plot an activation h(z) and, dashed, its derivative h'(z) over zlim.
+
+    h'(z) is what the module's own backward pass returns for dout = 1, so the figure shows
+    exactly the gradient the library uses.
+
+    Alt text: "The activation function h(z) (solid) and its derivative h'(z) (dashed)
+    for z from zlim[0] to zlim[1]."
+
+    Args:
+        ax: the Axes to draw on.
+        activation: a name for ``mml4_lib.activations.get_activation`` ("sigmoid", "tanh",
+            "relu", "leaky_relu", "linear") or an activation module such as LeakyReLU(0.1).
+        zlim: (low, high) range of z.
+        derivative: also draw h'(z).
+        n: number of z values.
+
+    Returns:
+        list of Line2D: [h] or [h, h'].
+
+    Introduced in chapter 1 (sigmoid) and chapter 7 (all activations).
+    """
+    _check_ax(ax)
+    if isinstance(activation, str):
+        name, module = activation, get_activation(activation)
+    elif callable(getattr(activation, "forward", None)):
+        name, module = type(activation).__name__, activation
+    else:
+        raise TypeError(f"activation must be a name or a module with forward/backward, "
+                        f"got {type(activation).__name__}")
+    if np.ndim(zlim) != 1 or len(zlim) != 2 or not zlim[0] < zlim[1]:
+        raise ValueError(f"zlim must be a pair (low, high) with low < high, got {zlim!r}")
+    z = np.linspace(zlim[0], zlim[1], n).reshape(-1, 1)  # a batch of n examples, 1 unit
+    lines = ax.plot(z, module.forward(z), label=f"{name}(z)")
+    if derivative:
+        dz = module.backward(np.ones_like(z))
+        lines += ax.plot(z, dz, linestyle="--", label=f"{name}'(z)")
+    ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
+    ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
+    ax.set_xlabel("z")
+    ax.legend(loc="upper left")
+    return lines
+
+
+# ----------------------------------------------------------------------------- network diagram
+def _network_arrays(net, weights=None, biases=None):
+    """(sizes, weights or None, biases or None) from sizes, a model or weight matrices."""
+    if hasattr(net, "layers"):  # a Sequential: take W and b of every layer that has them
+        linear = [m for m in net.layers if "W" in getattr(m, "params", {})]
+        weights = [m.params["W"] for m in linear]
+        biases = [m.params["b"] for m in linear] if biases is None else biases
+    elif all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in net):
+        sizes = list(net)
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"sizes must list at least 2 positive layer widths, got {sizes}")
+    else:
+        weights = list(net)
+    if weights is None:
+        return sizes, None, None if biases is None else _check_biases(biases, sizes)
+    weights = [np.asarray(W, dtype=float) for W in weights]
+    if not weights or any(W.ndim != 2 for W in weights):
+        raise ValueError(f"weights must be a non-empty list of 2-D (D_in, D_out) arrays, "
+                         f"got shapes {[W.shape for W in weights]}")
+    for i in range(1, len(weights)):
+        if weights[i].shape[0] != weights[i - 1].shape[1]:
+            raise ValueError(f"weights[{i}] has shape {weights[i].shape} but weights[{i - 1}] "
+                             f"has {weights[i - 1].shape}: D_in must equal the previous D_out")
+    new_sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+    if hasattr(net, "layers") or not isinstance(net[0], np.ndarray | list | tuple):
+        sizes = locals().get("sizes", new_sizes)
+        if sizes != new_sizes:
+            raise ValueError(f"weights have layer sizes {new_sizes}, but sizes are {sizes}")
+    sizes = new_sizes
+    return sizes, weights, None if biases is None else _check_biases(biases, sizes)
