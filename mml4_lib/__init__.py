@@ -15,7 +15,7 @@ from . import activations, data, gradcheck, init, layers, losses, optim, stats, 
 
 __version__ = "0.1.0"
 
-_LAZY = ("plotting", "widgets", "explorers", "graph", "playground", "exercises")
+_LAZY = ("plotting", "diagrams", "widgets", "explorers", "graph", "playground", "exercises")
 
 __all__ = [
     "activations", "data", "gradcheck", "init", "layers", "losses", "optim", "stats", "train",

@@ -280,13 +280,15 @@ def polynomial_features(X, names):
 
 
 def make_grid(lim=6.0, n=100):
-    """An n x n grid over [-lim, lim]^2 for heat maps (the Playground's view is lim = 6, n = 100).
+    """The centres of an n x n grid of cells tiling [-lim, lim]^2, for heat maps.
 
+    xs[j] = -lim + (j + 1/2) * 2 lim / n (the pixel centres of `imshow` with that extent);
     grid[i * n + j] = (xs[j], ys[i]), so `f(grid).reshape(n, n)` has rows along y and goes
     straight into `imshow(..., origin="lower", extent=(-lim, lim, -lim, lim))`.
+    The Playground's view is lim = 6, n = 100.
 
     Args: lim > 0; n int >= 2.
-    Returns: grid (n * n, 2) float64, xs (n,), ys (n,) (both np.linspace(-lim, lim, n)).
+    Returns: grid (n * n, 2) float64, xs (n,), ys (n,) (equal: the grid is square).
     Chapter 6.
     """
     if isinstance(lim, bool) or not isinstance(lim, numbers.Real):
@@ -297,7 +299,7 @@ def make_grid(lim=6.0, n=100):
         raise TypeError(f"n must be an int >= 2, got {type(n).__name__}")
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n}")
-    xs = np.linspace(-lim, lim, n)
-    ys = np.linspace(-lim, lim, n)
+    xs = -lim + (np.arange(n) + 0.5) * (2 * lim / n)
+    ys = xs.copy()
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()]), xs, ys

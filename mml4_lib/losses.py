@@ -2,8 +2,8 @@
 
 Every loss has the same contract as a layer, seen from the end of the network:
 
-- ``forward(pred, target) -> float`` returns the loss averaged over the batch;
-- ``backward() -> dpred`` returns dL/dpred for that batch mean, with the shape of ``pred``.
+- `forward(pred, target) -> float` returns the loss averaged over the batch;
+- `backward() -> dpred` returns dL/dpred for that batch mean, with the shape of `pred`.
 
 Binary targets may have shape (N,) or (N, 1) for a prediction of shape (N, 1); the loss
 reshapes them itself, so (N, 1) - (N,) never silently broadcasts into an (N, N) matrix.
@@ -22,8 +22,8 @@ __all__ = [
 
 
 def _as_float(pred, name):
-    """Return ``pred`` as a non-empty float array (ints are promoted to float64)."""
-    pred = np.asarray(pred)
+    """Return `pred` as a non-empty float array (ints are promoted to float64)."""
+    pred = np.asanyarray(pred)
     if pred.dtype.kind != "f":
         if pred.dtype.kind not in "biu":
             raise TypeError(f"{name}: pred must be a numeric array, got dtype {pred.dtype}")
@@ -34,8 +34,8 @@ def _as_float(pred, name):
 
 
 def _match_target(pred, target, name):
-    """Return ``target`` shaped exactly like ``pred`` ((N,) and (N, 1) are interchangeable)."""
-    target = np.asarray(target)
+    """Return `target` shaped exactly like `pred` ((N,) and (N, 1) are interchangeable)."""
+    target = np.asanyarray(target)
     if target.shape != pred.shape:
         n = pred.shape[0]
         if target.shape in ((n,), (n, 1)) and pred.shape in ((n,), (n, 1)):
@@ -61,7 +61,7 @@ def _check_binary(target, name):
 
 
 class Loss:
-    """Base class: ``forward(pred, target) -> float``, ``backward() -> dpred``."""
+    """Base class: `forward(pred, target) -> float`, `backward() -> dpred`."""
 
     def __init__(self):
         self.cache = None
@@ -84,7 +84,7 @@ class MSELoss(Loss):
     L = mean((pred - target)**2), so dL/dpred = 2 * (pred - target) / pred.size.
 
     Shapes: pred (N, D) or (N,); target the same shape (or (N,) for pred (N, 1)).
-    Introduced in Chapter 4 (training: gradients and the chain rule).
+    Introduced in chapter 4 (Training: gradients and the chain rule).
     """
 
     def forward(self, pred, target):
@@ -105,17 +105,19 @@ class BCELoss(Loss):
     L = -mean(t * log(p) + (1 - t) * log(1 - p)) with p clipped to [eps, 1 - eps],
     dL/dp = (p - t) / (p * (1 - p)) / N inside the clip range and 0 outside it.
 
-    ``eps`` is raised to the dtype's machine epsilon if it is smaller (float32 cannot
+    `eps` is raised to the dtype's machine epsilon if it is smaller (float32 cannot
     represent 1 - 1e-12), so log(1 - p) stays finite in every dtype.
 
     Shapes: pred (N, 1) or (N,) probabilities in [0, 1]; target (N,) or (N, 1) in [0, 1].
-    Introduced in Chapter 1 (logistic regression).
+    Introduced in chapter 1 (Logistic regression, revisited).
     """
 
     def __init__(self, eps=1e-12):
         super().__init__()
-        if not isinstance(eps, (int, float)) or not 0 < eps < 0.5:
-            raise ValueError(f"BCELoss: eps must be a number in (0, 0.5), got {eps!r}")
+        if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)):
+            raise TypeError(f"BCELoss: eps must be a number, got {eps!r}")
+        if not 0 < eps < 0.5:
+            raise ValueError(f"BCELoss: eps must be in (0, 0.5), got {eps!r}")
         self.eps = float(eps)
 
     def forward(self, pred, target):
@@ -143,7 +145,7 @@ class BCEWithLogitsLoss(Loss):
     dL/dz = (sigmoid(z) - t) / N. Finite and exact for logits of +-1000.
 
     Shapes: pred (N, 1) or (N,) logits; target (N,) or (N, 1) in [0, 1].
-    Introduced in Chapter 1 (logistic regression).
+    Introduced in chapter 1 (Logistic regression, revisited).
     """
 
     def forward(self, pred, target):
@@ -167,7 +169,7 @@ class SoftmaxCrossEntropyLoss(Loss):
     dL/dz = (softmax(z) - onehot(y)) / N. Finite and exact for logits of +-1000.
 
     Shapes: pred (N, C) logits; target (N,) (or (N, 1)) integer labels in {0, ..., C - 1}.
-    Introduced in Chapter 3 (neurons and networks: several outputs).
+    Introduced in chapter 3 (Neurons and networks).
     """
 
     def forward(self, pred, target):
@@ -177,7 +179,7 @@ class SoftmaxCrossEntropyLoss(Loss):
                 f"SoftmaxCrossEntropyLoss: pred must be 2-D logits (N, C), got shape {z.shape}"
             )
         n, c = z.shape
-        y = np.asarray(target)
+        y = np.asanyarray(target)
         if y.shape not in ((n,), (n, 1)):
             raise ValueError(
                 f"SoftmaxCrossEntropyLoss: target must be integer labels of shape ({n},), "
@@ -219,7 +221,7 @@ _LOSSES = {
 def get_loss(name):
     """Return a new loss object by name: "mse", "bce", "bce_logits" or "softmax_ce".
 
-    Introduced in Chapter 6 (the network playground).
+    Introduced in chapter 6 (The network playground).
     """
     if not isinstance(name, str):
         raise TypeError(f"get_loss: name must be a string, got {type(name).__name__}")

@@ -1,13 +1,13 @@
 """Optimizers: SGD (with momentum, weight decay and the Playground's L1) and Adam.
 
-``step(params, grads)`` takes two dicts keyed by parameter name (a model's ``params`` and
-``grads``), updates the arrays in ``params`` in place and keeps per-name state (velocity,
+`step(params, grads)` takes two dicts keyed by parameter name (a model's `params` and
+`grads`), updates the arrays in `params` in place and keeps per-name state (velocity,
 moments, dead L1 weights) inside the optimizer, so one optimizer belongs to one model.
 
 Which parameters are weights: weight decay and L1 act on weights only. A parameter whose
-name ends in ``b``, ``beta`` or ``gamma`` (after the last dot, so ``"0.b"`` and
-``"2.gamma"`` of a ``Sequential``) is a bias or a BatchNorm scale/shift and is never decayed;
-every other name (``"0.W"``, ``"w"``) is a weight.
+name ends in `b`, `beta` or `gamma` (after the last dot, so `"0.b"` and
+`"2.gamma"` of a `Sequential`) is a bias or a BatchNorm scale/shift and is never decayed;
+every other name (`"0.W"`, `"w"`) is a weight.
 """
 
 import numpy as np
@@ -18,7 +18,7 @@ NO_DECAY_NAMES = ("b", "beta", "gamma")
 
 
 def is_decayed(name):
-    """Return True if weight decay and L1 apply to the parameter called ``name``.
+    """Return True if weight decay and L1 apply to the parameter called `name`.
 
     Biases and BatchNorm parameters (names ending in "b", "beta", "gamma" after the last
     dot) are not decayed: shrinking them towards 0 does not make the function simpler.
@@ -26,16 +26,26 @@ def is_decayed(name):
     return name.rsplit(".", 1)[-1] not in NO_DECAY_NAMES
 
 
-def _check_rate(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"{owner}: {name} must be a number >= 0, got {value!r}")
+def _check_number(value, name, owner):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
     return float(value)
+
+
+def _check_rate(value, name, owner):
+    """Return value as float, raising unless it is a number >= 0 (NaN is rejected)."""
+    value = _check_number(value, name, owner)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value!r}")
+    return value
 
 
 def _check_fraction(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"{owner}: {name} must be a number in [0, 1), got {value!r}")
-    return float(value)
+    """Return value as float, raising unless 0 <= value < 1."""
+    value = _check_number(value, name, owner)
+    if not 0 <= value < 1:
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+    return value
 
 
 def _check_pairs(params, grads, owner):
@@ -83,7 +93,8 @@ class SGD:
 
     Arguments: lr >= 0, momentum in [0, 1), weight_decay >= 0, l1 >= 0.
     step(params, grads): dicts name -> array; each grads[name] has the shape of params[name].
-    Introduced in Chapter 4 (training); momentum, weight decay and L1 in Chapter 6.
+    Introduced in chapter 4 (Training: gradients and the chain rule); momentum, weight
+    decay and L1 in chapter 6 (The network playground).
     """
 
     def __init__(self, lr, momentum=0.0, weight_decay=0.0, l1=0.0):
@@ -98,7 +109,7 @@ class SGD:
         _check_pairs(params, grads, "SGD")
         for name, p in params.items():
             g = grads[name]
-            decayed = is_decayed(name)
+            decayed = (self.weight_decay or self.l1) and is_decayed(name)
             if decayed and self.weight_decay:
                 g = g + self.weight_decay * p
             if self.momentum:
@@ -142,7 +153,7 @@ class Adam:
 
     Arguments: lr >= 0, betas = (beta1, beta2) each in [0, 1), eps > 0, weight_decay >= 0.
     step(params, grads): dicts name -> array; each grads[name] has the shape of params[name].
-    Introduced in Chapter 9 (batch normalization: training deeper networks).
+    Introduced in chapter 9 (Batch normalization).
     """
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):

@@ -16,15 +16,17 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 
+from mml4_lib.activations import get_activation
+
 PLAYGROUND_ORANGE = "#f59322"
 PLAYGROUND_BLUE = "#0877bd"
 NAN_GREY = "#9e9e9e"
 ZERO_GREY = "#cccccc"
 
+# NaN pixels (a diverged network) show grey
 PLAYGROUND_CMAP = LinearSegmentedColormap.from_list(
     "playground", [PLAYGROUND_ORANGE, "#ffffff", PLAYGROUND_BLUE]
-)
-PLAYGROUND_CMAP.set_bad(NAN_GREY)  # NaN pixels (a diverged network) show grey
+).with_extremes(bad=NAN_GREY)
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -49,7 +51,7 @@ def _check_labels(y, n, name="y"):
 
 def _limits(lim, X=None):
     """(low, high) of a square plot region: lim is a number L (-> (-L, L)), a pair, or None."""
-    if lim is None:
+    if lim is None and X is not None:
         # cover the data with a 10% margin
         lo, hi = X.min(), X.max()
         pad = 0.1 * (hi - lo) if hi > lo else 1.0
@@ -58,7 +60,7 @@ def _limits(lim, X=None):
         return -float(lim), float(lim)
     if np.ndim(lim) == 1 and len(lim) == 2 and lim[0] < lim[1]:
         return float(lim[0]), float(lim[1])
-    raise ValueError(f"lim must be a positive number, a pair (low, high) with low < high or None, "
+    raise ValueError(f"lim must be a positive number or a pair (low, high) with low < high, "
                      f"got {lim!r}")
 
 
@@ -145,7 +147,8 @@ def plot_decision_boundary(ax, predict_fn, X, y, *, lim=None, n=100, vmin=0.0, v
     Args:
         ax: the Axes to draw on.
         predict_fn: callable mapping points (M, 2) to values (M,) or (M, 1), e.g. probabilities.
-        X: (N, 2) training points; y: (N,) or (N, 1) labels or targets, coloured on vmin..vmax.
+        X: (N, 2) training points; y: (N,) or (N, 1) labels or targets, coloured on
+            vmin..vmax like the surface (so labels -1/+1 go with vmin=-1).
         lim: number L for [-L, L]^2, a pair (low, high), or None to cover X with a margin.
         n: grid cells per side.
         vmin, vmax: output values drawn fully orange / fully blue (0, 1 for probabilities;
@@ -166,6 +169,7 @@ def plot_decision_boundary(ax, predict_fn, X, y, *, lim=None, n=100, vmin=0.0, v
     centres, grid = heatmap_grid(square, n)
     values = _surface(predict_fn, grid, n)
     image = plot_heatmap(ax, values, lim=square, vmin=vmin, vmax=vmax, cmap=cmap)
+    image.set_alpha(0.7)  # a lighter surface, so points of the same colour stand out
     levels = [(vmin + vmax) / 2] if levels is None else list(levels)
     style = dict(cmap=cmap, vmin=vmin, vmax=vmax, s=18, linewidths=0.8, zorder=3)
     points = [ax.scatter(X[:, 0], X[:, 1], c=y, edgecolors="white", **style)]
@@ -223,11 +227,11 @@ def _series(history, keys):
 
 
 def _diverged_at(history, series):
-    """Epoch (1-based) of the first inf/NaN, or History.diverged_at, or None."""
+    """History.diverged_at, else the epoch of the first inf/NaN value, else None."""
     recorded = getattr(history, "diverged_at", None)
     if recorded is not None:
         return recorded
-    bad = [np.flatnonzero(~np.isfinite(v))[0] + 1 for v in series.values()
+    bad = [np.flatnonzero(~np.isfinite(v))[0] for v in series.values()
            if not np.all(np.isfinite(v))]
     return min(bad) if bad else None
 
@@ -235,8 +239,9 @@ def _diverged_at(history, series):
 def plot_loss_curves(ax, history, *, keys=None, logy=False):
     """Plot loss (or accuracy) against epoch, one line per series, and flag divergence.
 
-    Epochs count from 1: value i of a series is drawn at epoch i + 1. Non-finite values
-    are left as gaps and the figure says "diverged at epoch k".
+    Epochs count from 0 like ``History``: value e of a series is drawn at epoch e. Non-finite
+    values are left as gaps and the figure says "diverged at epoch k", k being
+    ``History.diverged_at`` or the first epoch with an inf/NaN value.
 
     Alt text: "Training and validation loss falling (or not) over the epochs; a note marks
     the epoch where training diverged."
@@ -257,12 +262,13 @@ def plot_loss_curves(ax, history, *, keys=None, logy=False):
     _check_ax(ax)
     series = _series(history, keys)
     lines = []
-    for key, values in series.items():
+    for key in series:
         (line,) = ax.plot([], [], label=key.replace("_", " "))
         line.set_gid(key)  # remembers which series the line shows, for update_loss_curves
         lines.append(line)
     note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                   color="crimson", fontsize="large")
+                   color="crimson", fontsize="large",
+                   bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
     ax.set_xlabel("epoch")
     if logy:
         ax.set_yscale("log")
@@ -285,7 +291,7 @@ def update_loss_curves(artists, history):
     for line in artists["lines"]:
         values = series[line.get_gid()]
         values = np.where(np.isfinite(values), values, np.nan)  # inf would break autoscaling
-        line.set_data(np.arange(1, len(values) + 1), values)
+        line.set_data(np.arange(len(values)), values)
     k = _diverged_at(history, series)
     artists["note"].set_text("" if k is None else f"diverged at epoch {k}")
     ax = artists["note"].axes
@@ -309,7 +315,8 @@ def _layer_arrays(activations):
 
 
 def _note_text(label, a, share):
-    text = f"{label}: mean {np.mean(a):+.2f}  std {np.std(a):.2f}"
+    with np.errstate(invalid="ignore"):  # inf values: the note says nan, no warning
+        text = f"{label}: mean {np.mean(a):+.2f}  std {np.std(a):.2f}"
     return text if share is None else f"{text}  sat {100 * share:.0f}%"
 
 
@@ -325,10 +332,11 @@ def _check_saturation(saturation, n_layers):
 def _rescale_counts(stairs):
     for ax in {s.axes for s in stairs}:
         top = max(s.get_data().values.max() for s in stairs if s.axes is ax)
-        ax.set_ylim(0, 1.25 * max(top, 1))  # headroom for the notes
+        ax.set_ylim(0, 1.15 * max(top, 1))  # headroom for the notes
 
 
-def plot_activation_histograms(axes, activations, *, bins=50, range=None, saturation=None):
+def plot_activation_histograms(axes, activations, *, bins=50, range=None, saturation=None,
+                               loc="best"):
     """Histogram each layer's values as a step outline, with its mean, std and saturation share.
 
     Alt text: "One histogram per layer of the values its units output on a batch, labelled
@@ -340,10 +348,14 @@ def plot_activation_histograms(axes, activations, *, bins=50, range=None, satura
         bins: number of bins or a sequence of bin edges, shared by all layers.
         range: (low, high) of the bins; default the finite min and max over all layers.
             Values outside it, inf and NaN are not counted.
-        saturation: optional L shares in [0, 1] to print, e.g. from ``mml4_lib.stats``.
+        saturation: optional L shares in [0, 1] to print, e.g.
+            ``mml4_lib.stats.network_stats(model, X)["saturation"]``.
+        loc: where the notes go (a legend location); explorers may fix it, e.g.
+            "upper right", so that it does not move between frames.
 
     Returns:
-        dict with "stairs" (list of L StepPatch) and "notes" (list of L Text).
+        dict with "stairs" (list of L StepPatch) and "notes" (list of L Text: the legend
+        entries "layer l: mean ...  std ...  sat ...%").
 
     Introduced in chapter 7; the centre of the chapter 8 explorer.
     """
@@ -359,18 +371,24 @@ def plot_activation_histograms(axes, activations, *, bins=50, range=None, satura
         finite = np.concatenate(arrays)
         finite = finite[np.isfinite(finite)]
         range = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+    elif np.shape(range) != (2,) or not range[0] < range[1]:
+        raise ValueError(f"range must be a pair (low, high) with low < high, got {range!r}")
     edges = np.histogram_bin_edges([], bins=bins, range=range)
-    overlaid = isinstance(axes, Axes)
-    # overlaid layers share one colour ramp, so depth reads as darkness
-    colors = colormaps["viridis_r"](np.linspace(0.15, 1.0, len(arrays))) if overlaid \
-        else ["C0"] * len(arrays)
-    stairs, notes = [], []
-    for i, (ax, label, a, share) in enumerate(zip(axes_list, labels, arrays, saturation)):
-        counts = np.histogram(a, bins=edges)[0]
-        stairs.append(ax.stairs(counts, edges, label=label, color=colors[i], linewidth=1.5))
-        y = 0.96 - 0.075 * i if overlaid else 0.96
-        notes.append(ax.text(0.98, y, _note_text(label, a, share), transform=ax.transAxes,
-                             ha="right", va="top", fontsize="small", color=colors[i]))
+    n = len(arrays)
+    colors = ["C0"] * n
+    if isinstance(axes, Axes):  # overlaid layers share one colour ramp, darker = deeper
+        colors = colormaps["viridis_r"](np.linspace(0.15, 1, n))
+    stairs = []
+    for i, ax in enumerate(axes_list):
+        counts = np.histogram(arrays[i], bins=edges)[0]
+        text = _note_text(labels[i], arrays[i], saturation[i])
+        stairs.append(ax.stairs(counts, edges, label=text, color=colors[i], linewidth=1.5))
+        stairs[-1].set_gid(labels[i])  # the layer's name, for update_activation_histograms
+    # the notes are legend entries, which matplotlib places where they hide the least
+    notes = []
+    for ax in dict.fromkeys(axes_list):
+        handles = [s for s in stairs if s.axes is ax]
+        notes += ax.legend(handles=handles, loc=loc, fontsize="small").get_texts()
     _rescale_counts(stairs)
     return {"stairs": stairs, "notes": notes}
 
@@ -394,9 +412,10 @@ def update_activation_histograms(artists, activations, *, saturation=None):
         raise ValueError(f"activations must have {len(stairs)} layers like the drawn "
                          f"histograms, got {len(arrays)}")
     saturation = _check_saturation(saturation, len(arrays))
-    for s, note, a, share in zip(stairs, notes, arrays, saturation):
+    for s, note, a, share in zip(stairs, notes, arrays, saturation, strict=True):
         s.set_data(np.histogram(a, bins=s.get_data().edges)[0])
-        note.set_text(_note_text(s.get_label(), a, share))
+        note.set_text(_note_text(s.get_gid(), a, share))
+        s.set_label(note.get_text())
     _rescale_counts(stairs)
     return artists
 
@@ -447,32 +466,132 @@ def plot_activation_function(ax, activation, *, zlim=(-5.0, 5.0), derivative=Tru
 
 
 # ----------------------------------------------------------------------------- network diagram
-def _network_arrays(net, weights=None, biases=None):
-    """(sizes, weights or None, biases or None) from sizes, a model or weight matrices."""
-    if hasattr(net, "layers"):  # a Sequential: take W and b of every layer that has them
+def _is_sizes(net):
+    return isinstance(net, (list, tuple)) and all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in net)
+
+
+def _network_arrays(net, weights, biases):
+    """(sizes, weights or None, biases or None) from layer sizes, a model or weight matrices."""
+    if hasattr(net, "layers"):  # a Sequential: W and b of every layer that has them
         linear = [m for m in net.layers if "W" in getattr(m, "params", {})]
-        weights = [m.params["W"] for m in linear]
-        biases = [m.params["b"] for m in linear] if biases is None else biases
-    elif all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in net):
+        net, biases = [m.params["W"] for m in linear], [m.params["b"] for m in linear]
+    sizes = None
+    if _is_sizes(net):
         sizes = list(net)
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least 2 positive layer widths, got {sizes}")
+    elif isinstance(net, (list, tuple)) and weights is None:
+        weights = net
     else:
-        weights = list(net)
-    if weights is None:
-        return sizes, None, None if biases is None else _check_biases(biases, sizes)
-    weights = [np.asarray(W, dtype=float) for W in weights]
-    if not weights or any(W.ndim != 2 for W in weights):
-        raise ValueError(f"weights must be a non-empty list of 2-D (D_in, D_out) arrays, "
-                         f"got shapes {[W.shape for W in weights]}")
-    for i in range(1, len(weights)):
-        if weights[i].shape[0] != weights[i - 1].shape[1]:
-            raise ValueError(f"weights[{i}] has shape {weights[i].shape} but weights[{i - 1}] "
-                             f"has {weights[i - 1].shape}: D_in must equal the previous D_out")
-    new_sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
-    if hasattr(net, "layers") or not isinstance(net[0], np.ndarray | list | tuple):
-        sizes = locals().get("sizes", new_sizes)
-        if sizes != new_sizes:
-            raise ValueError(f"weights have layer sizes {new_sizes}, but sizes are {sizes}")
-    sizes = new_sizes
-    return sizes, weights, None if biases is None else _check_biases(biases, sizes)
+        raise TypeError(f"net must be a list of layer sizes, a model with .layers or a list of "
+                        f"weight matrices (then without weights=), got {type(net).__name__}")
+    if weights is not None:
+        weights = [np.asarray(W, dtype=float) for W in weights]
+        if not weights or any(W.ndim != 2 for W in weights):
+            raise ValueError(f"weights must be a non-empty list of 2-D (D_in, D_out) arrays, "
+                             f"got shapes {[W.shape for W in weights]}")
+        w_sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+        chained = all(W.shape[0] == d for W, d in zip(weights, w_sizes[:-1], strict=True))
+        if not chained or sizes not in (None, w_sizes):
+            raise ValueError(f"weights must chain as (D_in, D_out) matrices matching the sizes "
+                             f"{sizes}, got shapes {[W.shape for W in weights]}")
+        sizes = w_sizes
+    if biases is not None:
+        biases = [np.asarray(b, dtype=float).ravel() for b in biases]
+        if [len(b) for b in biases] != sizes[1:]:
+            raise ValueError(f"biases must have lengths {sizes[1:]} (one per non-input unit), "
+                             f"got {[len(b) for b in biases]}")
+    return sizes, weights, biases
+
+
+def _sign_colors(values):
+    """Playground colours: blue for positive, orange for negative, grey for 0 and NaN."""
+    return np.where(values > 0, PLAYGROUND_BLUE,
+                    np.where(values < 0, PLAYGROUND_ORANGE, ZERO_GREY))
+
+
+def _edge_widths(w, max_abs):
+    """Line widths 0.3 ... 4 growing linearly with |w| up to max_abs (default: the largest)."""
+    finite = np.abs(w[np.isfinite(w)])
+    scale = max_abs or (finite.max() if finite.size else 0.0) or 1.0
+    share = np.nan_to_num(np.minimum(np.abs(w) / scale, 1.0))  # NaN weights get the thinnest
+    return 0.3 + 3.7 * share
+
+
+def draw_network(ax, net, *, weights=None, biases=None, max_abs=None, node_size=300):
+    """Draw a fully connected network: units as circles, weights as lines, biases as squares.
+
+    Edge width grows with |w| and its colour gives the sign (blue positive, orange negative,
+    grey zero), as in TensorFlow Playground.
+
+    Alt text: "A layered diagram of the network: a column of circles per layer, every unit
+    joined to every unit of the next layer; thick blue lines are large positive weights,
+    thick orange lines large negative ones."
+
+    Args:
+        ax: the Axes to draw on.
+        net: layer sizes such as [2, 4, 2, 1], a model with ``.layers`` (its Linear layers'
+            params["W"] (D_in, D_out) and params["b"] (D_out,) are drawn), or a list of L
+            weight matrices W_l (D_l, D_{l+1}).
+        weights: with sizes only: the L weight matrices to draw.
+        biases: optional L bias vectors (D_{l+1},); a model brings its own.
+        max_abs: |w| drawn at full width (larger ones are clipped); default the largest |w|.
+        node_size: circle area in points^2.
+
+    Returns:
+        dict with "nodes" (PathCollection, units top to bottom, layer by layer), "edges"
+        (LineCollection, one segment per weight in the order of
+        ``np.concatenate([W.ravel() for W in weights])``) and "biases" (PathCollection or None).
+
+    Introduced in chapter 3; the playground (chapter 6) updates it while training.
+    """
+    _check_ax(ax)
+    sizes, weights, biases = _network_arrays(net, weights, biases)
+    # layer l is the column x = l, its units spread downwards from the top
+    xy = [np.column_stack([np.full(n, l), (n - 1) / 2 - np.arange(n)])
+          for l, n in enumerate(sizes)]
+    # one segment per weight W[i, j], in the order of W.ravel()
+    segments = [(a, b) for l in range(len(sizes) - 1) for a in xy[l] for b in xy[l + 1]]
+    edges = ax.add_collection(LineCollection(segments, colors="0.6", linewidths=1.0, zorder=1))
+    nodes = ax.scatter(*np.concatenate(xy).T, s=node_size, facecolors="white",
+                       edgecolors="0.3", zorder=3)
+    bias_squares = None
+    if biases is not None:
+        # a small square at the lower left of every non-input unit
+        bias_squares = ax.scatter(*(np.concatenate(xy[1:]) - (0.12, 0.3)).T, marker="s",
+                                  s=node_size / 8, edgecolors="0.3", linewidths=0.5, zorder=4)
+    artists = {"nodes": nodes, "edges": edges, "biases": bias_squares}
+    if weights is not None:
+        update_network(artists, weights, biases=biases, max_abs=max_abs)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-max(sizes) / 2, max(sizes) / 2)
+    ax.set_axis_off()
+    return artists
+
+
+def update_network(artists, net, *, biases=None, max_abs=None):
+    """Restyle the edges (and bias squares) of ``draw_network`` for new weights, in place.
+
+    Args:
+        artists: the dict returned by ``draw_network``.
+        net: a model with ``.layers`` or a list of weight matrices, same shapes as drawn.
+        biases: optional bias vectors (a model brings its own).
+        max_abs: as in ``draw_network``.
+
+    Returns:
+        the same dict.
+    """
+    if _is_sizes(net):
+        raise TypeError("net must be a model or a list of weight matrices, got layer sizes")
+    _, weights, biases = _network_arrays(net, None, biases)
+    w = np.concatenate([W.ravel() for W in weights])
+    edges = artists["edges"]
+    if len(w) != len(edges.get_segments()):
+        raise ValueError(f"net must have as many weights as drawn edges "
+                         f"({len(edges.get_segments())}), got {len(w)}")
+    edges.set_linewidths(_edge_widths(w, max_abs))
+    edges.set_colors(_sign_colors(w))
+    if biases is not None and artists["biases"] is not None:
+        artists["biases"].set_facecolors(_sign_colors(np.concatenate(biases)))
+    return artists

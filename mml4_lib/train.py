@@ -1,4 +1,4 @@
-"""The training loop: minibatches, accuracy and ``fit``, which records a ``History``.
+"""The training loop: minibatches, accuracy and `fit`, which records a `History`.
 
 One training step is forward -> loss -> backward -> optimizer step:
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mml4_lib.layers import Sequential
 from mml4_lib.losses import BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss
 
 __all__ = ["History", "iterate_minibatches", "accuracy", "fit"]
@@ -20,13 +21,13 @@ __all__ = ["History", "iterate_minibatches", "accuracy", "fit"]
 
 @dataclass
 class History:
-    """What ``fit`` measured, one entry per completed epoch.
+    """What `fit` measured, one entry per completed epoch.
 
-    ``train_loss[e]`` is the batch-size weighted mean of the minibatch losses of epoch e
-    (``train_acc`` likewise, NaN for regression); ``val_loss``/``val_acc`` are computed in
-    eval mode after the epoch and stay empty without validation data. ``diverged_at`` is the
+    `train_loss[e]` is the batch-size weighted mean of the minibatch losses of epoch e
+    (`train_acc` likewise, NaN for regression); `val_loss`/`val_acc` are computed in
+    eval mode after the epoch and stay empty without validation data. `diverged_at` is the
     index of the epoch in which the loss or a parameter became inf/NaN (that epoch is not
-    recorded), else None. ``epochs_run`` is the number of completed epochs.
+    recorded), else None. `epochs_run` is the number of completed epochs.
     """
 
     train_loss: list = field(default_factory=list)
@@ -54,19 +55,22 @@ def _check_rows(X, y, x_name="X", y_name="y"):
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
         if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-            raise ValueError(f"{name} must not contain NaN or inf, got {np.sum(~np.isfinite(arr))}")
+            bad = int(np.sum(~np.isfinite(arr)))
+            raise ValueError(f"{name} must not contain NaN or inf, found {bad} such entries")
     return X, y
 
 
 def iterate_minibatches(X, y, batch_size, *, rng, shuffle=True):
-    """Yield ``(X_batch, y_batch)`` pairs that cover every row once.
+    """Yield `(X_batch, y_batch)` pairs that cover every row once.
 
-    The rows are shuffled with ``rng`` when ``shuffle`` is True; the last batch holds the
-    remainder (N % batch_size rows) if N is not a multiple of ``batch_size``.
-    ``batch_size=None`` means one batch with all rows.
+    The rows are shuffled with `rng` when `shuffle` is True; the last batch holds the
+    remainder (N % batch_size rows) if N is not a multiple of `batch_size`, except that a
+    remainder of a single row joins the batch before it: a batch of one has no variance, and
+    batch normalization cannot train on it.
+    `batch_size=None` means one batch with all rows.
 
     Shapes: X (N, D), y (N,) or (N, k) -> batches (B, D) and (B,) or (B, k), B <= batch_size.
-    Introduced in Chapter 4 (training: gradient descent).
+    Introduced in chapter 4 (Training: gradients and the chain rule).
     """
     X, y = np.asarray(X), np.asarray(y)
     n = len(X)
@@ -80,25 +84,29 @@ def iterate_minibatches(X, y, batch_size, *, rng, shuffle=True):
         raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
     if shuffle and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    starts = list(range(0, n, batch_size))
+    if batch_size > 1 and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()  # the lone last row goes into the previous batch
+    ends = starts[1:] + [n]
     if not shuffle:
-        for start in range(0, n, batch_size):
-            yield X[start : start + batch_size], y[start : start + batch_size]
+        for start, end in zip(starts, ends, strict=True):
+            yield X[start:end], y[start:end]
         return
     order = rng.permutation(n)
-    for start in range(0, n, batch_size):
-        idx = order[start : start + batch_size]
+    for start, end in zip(starts, ends, strict=True):
+        idx = order[start:end]
         yield X[idx], y[idx]
 
 
 def accuracy(pred, y, loss_fn):
-    """Share of correct predictions, read the way ``loss_fn`` reads ``pred``.
+    """Share of correct predictions, read the way `loss_fn` reads `pred`.
 
     BCEWithLogitsLoss: class 1 iff logit > 0; BCELoss: class 1 iff probability > 0.5
     (targets are thresholded at 0.5, so soft labels count by their nearer class);
     SoftmaxCrossEntropyLoss: argmax over the C columns; MSELoss: NaN (regression).
 
     Shapes: pred (N, 1) / (N,) or (N, C) for softmax; y (N,) or (N, 1). Returns a float.
-    Introduced in Chapter 1 (logistic regression).
+    Introduced in chapter 1 (Logistic regression, revisited).
     """
     if isinstance(loss_fn, MSELoss):
         return math.nan
@@ -129,7 +137,7 @@ def _params_finite(model):
 
 
 def _evaluate(model, loss_fn, X, y):
-    """Loss and accuracy of ``model`` on (X, y) in eval mode; the model returns to train mode."""
+    """Loss and accuracy of `model` on (X, y) in eval mode; the model returns to train mode."""
     model.eval()
     try:
         out = model.forward(X)
@@ -145,18 +153,18 @@ def _accuracy_or_nan(out, y, loss_fn):
 
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, rng,
         X_val=None, y_val=None, callback=None):
-    """Train ``model`` by minibatch gradient descent and return its ``History``.
+    """Train `model` by minibatch gradient descent and return its `History`.
 
-    Each epoch visits every row of X once (shuffled by ``rng``; ``batch_size=None`` is full
+    Each epoch visits every row of X once (shuffled by `rng`; `batch_size=None` is full
     batch, one update per epoch), doing forward -> loss -> backward -> optimizer.step per
     batch. Training stops early, without raising, when the loss or a parameter becomes
-    inf/NaN (``History.diverged_at``) or when ``callback(epoch, history, model)``, called
+    inf/NaN (`History.diverged_at`) or when `callback(epoch, history, model)`, called
     after every recorded epoch, returns True.
     X and X_val are cast to the dtype of the model's parameters.
 
     Shapes: X (N, D); y (N,) or (N, 1) (integer labels (N,) for softmax);
-    X_val (M, D), y_val (M,) or (M, 1). The same ``rng`` seed gives the same History.
-    Introduced in Chapter 4 (training: gradient descent).
+    X_val (M, D), y_val (M,) or (M, 1). The same `rng` seed gives the same History.
+    Introduced in chapter 4 (Training: gradients and the chain rule).
     """
     for name in ("forward", "backward", "train", "eval"):
         if not callable(getattr(model, name, None)):
@@ -177,9 +185,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, rng,
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
     X, y = _check_rows(X, y)
-    n = len(X)
     if batch_size is None:
-        batch_size = n
+        batch_size = len(X)
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
         batch_size < 1
     ):
@@ -191,37 +198,51 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, rng,
         X_val, y_val = _check_rows(X_val, y_val, "X_val", "y_val")
         X_val = X_val.astype(dtype, copy=False)
     # Full batch: one update over all rows, whose mean gradient does not depend on the order.
-    shuffle = batch_size < n
+    shuffle = batch_size < len(X)
 
     history = History()
     model.train()
-    for epoch in range(epochs):
-        loss_sum = correct = 0.0
-        diverged = False
-        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng, shuffle=shuffle):
-            out = model.forward(X_batch)
-            loss = loss_fn.forward(out, y_batch)
-            if not math.isfinite(loss):
-                diverged = True
+    # Overflow is how divergence starts: it is detected and recorded below, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            train_loss, train_acc = _train_epoch(
+                model, loss_fn, optimizer, X, y, batch_size, rng, shuffle
+            )
+            diverged = not math.isfinite(train_loss) or not _params_finite(model)
+            if not diverged and X_val is not None:
+                val_loss, val_acc = _evaluate(model, loss_fn, X_val, y_val)
+                diverged = not math.isfinite(val_loss)
+            if diverged:
+                history.diverged_at = epoch
                 break
-            model.backward(loss_fn.backward())
-            optimizer.step(model.params, model.grads)
-            loss_sum += loss * len(X_batch)
-            correct += _accuracy_or_nan(out, y_batch, loss_fn) * len(X_batch)
-        if not diverged and not _params_finite(model):
-            diverged = True
-        if not diverged and X_val is not None:
-            val_loss, val_acc = _evaluate(model, loss_fn, X_val, y_val)
-            diverged = not math.isfinite(val_loss)
-        if diverged:
-            history.diverged_at = epoch
-            break
-        history.train_loss.append(loss_sum / n)
-        history.train_acc.append(correct / n)
-        if X_val is not None:
-            history.val_loss.append(val_loss)
-            history.val_acc.append(val_acc)
-        history.epochs_run = epoch + 1
-        if callback is not None and callback(epoch, history, model):
-            break
+            history.train_loss.append(train_loss)
+            history.train_acc.append(train_acc)
+            if X_val is not None:
+                history.val_loss.append(val_loss)
+                history.val_acc.append(val_acc)
+            history.epochs_run = epoch + 1
+            if callback is not None and callback(epoch, history, model):
+                break
     return history
+
+
+def _train_epoch(model, loss_fn, optimizer, X, y, batch_size, rng, shuffle):
+    """One pass over (X, y); returns the batch-size weighted mean loss and accuracy.
+
+    Stops at the first batch whose loss is inf/NaN and returns that loss, before its
+    backward pass and update can spread the non-finite values.
+    """
+    loss_sum = correct = 0.0
+    for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng, shuffle=shuffle):
+        out = model.forward(X_batch)
+        loss = loss_fn.forward(out, y_batch)
+        if not math.isfinite(loss):
+            return loss, math.nan
+        if isinstance(model, Sequential):
+            model.backward(loss_fn.backward(), input_grad=False)  # dX is never needed here
+        else:
+            model.backward(loss_fn.backward())
+        optimizer.step(model.params, model.grads)
+        loss_sum += loss * len(X_batch)
+        correct += _accuracy_or_nan(out, y_batch, loss_fn) * len(X_batch)
+    return loss_sum / len(X), correct / len(X)

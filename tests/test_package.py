@@ -27,3 +27,23 @@ def test_unknown_attribute_names_itself():
 
     with pytest.raises(AttributeError, match="no_such_module"):
         mml4_lib.no_such_module  # noqa: B018
+
+
+def test_every_subpackage_is_installable():
+    # Colab installs mml4_lib from git (not editable): each folder of modules must be a package
+    # that pyproject's `packages.find` picks up.
+    import pathlib
+
+    import tomllib
+    from setuptools import find_packages
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text())
+    include = conf["tool"]["setuptools"]["packages"]["find"]["include"]
+    found = set(find_packages(where=str(root), include=include))
+    folders = {
+        ".".join(p.parent.relative_to(root).parts)
+        for p in (root / "mml4_lib").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert folders <= found, f"not installed as packages: {sorted(folders - found)}"

@@ -10,6 +10,8 @@ Conventions for stubs: a function stub raises ``NotImplementedError``; a value s
 
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,3 +96,13 @@ def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1
             f"expected {expected[worst]:.6g}, got {got[worst]:.6g}"
         )
     return None
+
+
+def __getattr__(name):
+    # PEP 562: `ml.exercises.ch01.check_x(...)` works without importing the chapter module first.
+    if re.fullmatch(r"ch\d\d", name):
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            pass
+    raise AttributeError(f"module 'mml4_lib.exercises' has no attribute {name!r}")

@@ -1,0 +1,250 @@
+"""The initialization explorer: init scale x activation x depth -> every layer at a glance.
+
+For a deep MLP (2 inputs, `depth` hidden layers of 100 units, one logit) on the circle data,
+the figure shows, at initialization, one row per hidden layer: the histogram of its
+activations with their mean, standard deviation and saturated (or, for ReLU, switched-off)
+share, and the histogram of log10 |dL/dW| of the weights feeding it with their norm; on the
+right, the training loss of the same network over a few dozen SGD steps.
+
+Three layers: ``mml4_lib.propagation`` computes (cached per combination, so the static
+book's precompute and live mode share the work), ``setup_init``/``update_init`` draw,
+``make_init_explorer`` wires the controls. ``plot_std_by_layer`` draws the chapter's static
+summary. Introduced in chapter 8 (Weight initialization).
+"""
+
+import numpy as np
+
+from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE
+from mml4_lib.propagation import (
+    ACT_RANGES,
+    GRAD_LOG_RANGE,
+    HIDDEN_ACTIVATIONS,
+    SCALES,
+    STEPS,
+    initial_diagnostics,
+    scale_label,
+    training_curve,
+)
+from mml4_lib.widgets import Explorer, choice, new_figure, slider
+
+__all__ = ["DEPTHS", "MAX_DEPTH", "ACTIVATION_LABELS", "setup_init", "update_init",
+           "make_init_explorer", "plot_std_by_layer", "layer_note", "loss_note", "short_number"]
+
+DEPTHS = (2, 4, 6, 8, 10)
+MAX_DEPTH = DEPTHS[-1]
+ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
+                     "leaky_relu": "Leaky ReLU"}
+_ROW = 0.85  # height of a ridge inside its row of height 1
+LOSS_TOP = 1.0
+_TEXT = "0.25"
+
+
+def _row_base(layer, depth):
+    """y of the baseline of hidden layer `layer` (1 = first): layer 1 at the top."""
+    return depth - layer
+
+
+def short_number(v, sign=False):
+    """At most 6 characters: 0.13, -2.50, 3e-07, 2e+12 (sign=True adds + to positive numbers)."""
+    plus = "+" if sign else ""
+    if v == 0 or 0.005 <= abs(v) < 99.5:
+        return f"{v:{plus}.2f}"
+    return f"{v:{plus}.0e}"
+
+
+def layer_note(diag, l):
+    """The numbers beside layer l's activation histogram: mean, std, saturated share (%)."""
+    return (f"{short_number(diag['mean'][l], sign=True):>6} "
+            f"{short_number(diag['std'][l]):>6} {100 * diag['saturation'][l]:3.0f}%")
+
+
+def loss_note(run, initial_loss):
+    """The text in the loss panel: first and last loss and accuracy, or the divergence step."""
+    if run["diverged_at"] is not None:
+        return f"diverged at step {run['diverged_at']}:\nthe loss or a weight\nbecame inf/NaN"
+    loss, acc = run["loss"], run["acc"]
+    off = "\n(starts off the chart)" if initial_loss > LOSS_TOP else ""
+    return f"loss {loss[0]:.3g} -> {loss[-1]:.2g}\naccuracy {100 * acc[-1]:.0f}%{off}"
+
+
+def _ticks(activation):
+    """Tick positions (in the activation's units) for the activation axis."""
+    return {"sigmoid": (0.0, 0.5, 1.0), "tanh": (-1.0, 0.0, 1.0)}.get(activation,
+                                                                     (0.0, 1.0, 2.0, 3.0))
+
+
+def setup_init():
+    """Build the figure once: two ridge plots with notes per layer and the loss panel.
+
+    Every axes keeps fixed limits (the activation axis runs over [0, 1], its range mapped
+    onto it), and everything that changes is animated: the explorer then redraws only
+    those artists over a cached background, several times faster than a full draw.
+    """
+    # 8.2 x 4 inches at 80 dpi: 656 pixels wide, the width of the book's text column.
+    fig = new_figure(8.2, 4.0)
+    ax_act = fig.add_axes((0.055, 0.11, 0.23, 0.75))
+    ax_grad = fig.add_axes((0.455, 0.11, 0.2, 0.75))
+    ax_loss = fig.add_axes((0.8, 0.11, 0.185, 0.75))
+    animated = []
+
+    def text(ax, x, y, s="", **kw):
+        t = ax.text(x, y, s, fontsize=7.5, color=_TEXT, **kw)
+        animated.append(t)
+        return t
+
+    act_stairs, grad_stairs, act_notes, grad_notes, row_labels = [], [], [], [], []
+    zeros = np.zeros(2)
+    ax_act_y, ax_grad_y = ax_act.get_yaxis_transform(), ax_grad.get_yaxis_transform()
+    for _ in range(MAX_DEPTH):
+        act_stairs.append(ax_act.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_BLUE,
+                                        linewidth=1.2, baseline=None))
+        grad_stairs.append(ax_grad.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_ORANGE,
+                                          linewidth=1.2, baseline=None))
+        animated += [act_stairs[-1], grad_stairs[-1]]
+        # Notes in axes-x / data-y coordinates: right of each ridge, in the gutter.
+        act_notes.append(text(ax_act, 1.03, 0, transform=ax_act_y, va="center",
+                              family="monospace"))
+        grad_notes.append(text(ax_grad, 1.03, 0, transform=ax_grad_y, va="center"))
+        row_labels.append(text(ax_act, -0.03, 0, transform=ax_act_y, va="center", ha="right"))
+    header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom",
+                  family="monospace")
+    x_axis = ax_act.get_xaxis_transform()
+    tick_labels = [text(ax_act, 0, -0.03, transform=x_axis, va="top", ha="center")
+                   for _ in range(4)]
+    (tick_marks,) = ax_act.plot([], [], "|", color="k", markersize=4, transform=x_axis)
+    animated.append(tick_marks)
+    for ax in (ax_act, ax_grad):
+        ax.tick_params(labelsize=8, length=2)
+        ax.set_ylim(0, MAX_DEPTH)
+        ax.set_yticks([])
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    ax_act.set_xlim(0, 1)
+    ax_act.set_xticks([])
+    ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=14)
+    ax_act.set_title("activations at init", fontsize=8.5, loc="left")
+    ax_grad.set_title("log10 |dL/dW| at init", fontsize=8.5, loc="left")
+    glo, ghi = GRAD_LOG_RANGE
+    ticks = np.arange(glo, ghi + 1, 4)
+    ax_grad.set_xticks(ticks, [f"<={t:.0f}" if t == glo else f"{t:.0f}" for t in ticks])
+    ax_grad.set_xlim(glo, ghi)
+    ax_grad.text(1.03, 1.0, "norm", transform=ax_grad.transAxes, fontsize=7.5, va="bottom",
+                 color=_TEXT)
+    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
+    ax_loss.text(STEPS, np.log(2) + 0.02, "ln 2: chance", fontsize=7, ha="right",
+                 va="bottom", color="0.45")
+    (loss_line,) = ax_loss.plot([], [], color="k", linewidth=1.5)
+    animated.append(loss_line)
+    ax_loss.set_xlim(0, STEPS)
+    ax_loss.set_ylim(0, LOSS_TOP)
+    ax_loss.set_xlabel("SGD step", fontsize=8)
+    ax_loss.set_title("training loss", fontsize=8.5, loc="left")
+    ax_loss.tick_params(labelsize=8, length=2)
+    loss_text = text(ax_loss, 0.97, 0.97, transform=ax_loss.transAxes, ha="right",
+                     va="top")
+    title = text(ax_act, 0.0, 1.13, transform=ax_act.transAxes, va="bottom")
+    title.set_fontsize(9.5)
+    title.set_weight("bold")
+    for artist in animated:
+        artist.set_animated(True)
+    return {"fig": fig, "ax_act": ax_act, "ax_grad": ax_grad, "ax_loss": ax_loss,
+            "act_stairs": act_stairs, "grad_stairs": grad_stairs, "act_notes": act_notes,
+            "grad_notes": grad_notes, "row_labels": row_labels, "header": header,
+            "tick_labels": tick_labels, "tick_marks": tick_marks, "loss_line": loss_line,
+            "loss_text": loss_text, "title": title}
+
+
+def _ridge(stairs, counts, edges, base, height):
+    """Put one layer's histogram into its row: the tallest bin is _ROW of the row height."""
+    top = counts.max()
+    heights = counts / top * (_ROW * height) if top > 0 else np.zeros(len(counts))
+    stairs.set_data(base + heights, edges, baseline=base)
+
+
+def update_init(state, scale, activation, depth):
+    """Redraw for one (scale, activation, depth): histograms and notes per layer, loss curve."""
+    diag = initial_diagnostics(scale, activation, depth)
+    run = training_curve(scale, activation, depth)
+    lo, hi = ACT_RANGES[activation]
+    act_edges = (diag["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
+    height = MAX_DEPTH / depth  # rows fill the axes whatever the depth
+    for l in range(MAX_DEPTH):
+        visible = l < depth
+        for key in ("act_stairs", "grad_stairs", "act_notes", "grad_notes", "row_labels"):
+            state[key][l].set_visible(visible)
+        if not visible:
+            continue
+        base = (depth - 1 - l) * height  # layer 1 at the top
+        _ridge(state["act_stairs"][l], diag["act_hist"][l], act_edges, base, height)
+        _ridge(state["grad_stairs"][l], diag["grad_hist"][l], diag["grad_edges"], base, height)
+        y = base + 0.3 * height
+        for key, s in (("act_notes", layer_note(diag, l)),
+                       ("grad_notes", short_number(diag["grad_norm"][l])),
+                       ("row_labels", str(l + 1))):
+            state[key][l].set_y(y)
+            state[key][l].set_text(s)
+    share = "off" if activation in ("relu", "leaky_relu") else "sat"
+    state["header"].set_text(f"  mean    std {share}")
+    ticks = _ticks(activation)
+    u = [(t - lo) / (hi - lo) for t in ticks]
+    state["tick_marks"].set_data(u, np.zeros(len(u)))
+    for k, label in enumerate(state["tick_labels"]):
+        label.set_visible(k < len(ticks))
+        if k < len(ticks):
+            label.set_x(u[k])
+            label.set_text(f"{ticks[k]:g}")
+    state["loss_line"].set_data(np.arange(len(run["loss"])), np.minimum(run["loss"], 5.0))
+    state["loss_text"].set_text(loss_note(run, diag["loss"]))
+    state["loss_text"].set_color("#b00020" if run["diverged_at"] is not None else _TEXT)
+    label = scale_label(scale)
+    weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
+    state["title"].set_text(f"{weights}, {ACTIVATION_LABELS[activation]}, "
+                            f"{depth} hidden layers x 100")
+
+
+def make_init_explorer(*, mode=None):
+    """Init scale x activation x depth: 11 x 4 x 5 = 220 static frames.
+
+    mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
+    """
+    controls = [
+        slider("scale", SCALES, value="xavier", labels=[scale_label(s) for s in SCALES],
+               description="init scale"),
+        choice("activation", HIDDEN_ACTIVATIONS, value="tanh",
+               labels=[ACTIVATION_LABELS[a] for a in HIDDEN_ACTIVATIONS], buttons=True),
+        slider("depth", DEPTHS, value=MAX_DEPTH, description="hidden layers"),
+    ]
+    # 8 colours keep a frame near 7 kB: 220 of them fit the page budget.
+    return Explorer(controls, setup_init, update_init, mode=mode, trains=True, dpi=80,
+                    colors=8)
+
+
+def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=HIDDEN_ACTIVATIONS):
+    """The static summary: activation std by layer, one line per scale, one Axes per activation.
+
+    Alt text: "For each activation, the standard deviation of every hidden layer's outputs
+    at initialization on a log axis, one line per initialization."
+    Args: axes a sequence of len(activations) Axes; scales init scales as in
+        ``mml4_lib.propagation.init_spec``; depth hidden layers; activations names.
+    Returns: dict activation -> list of Line2D (one per scale, in order).
+    Chapter 8.
+    """
+    axes = list(np.ravel(axes))
+    if len(axes) != len(activations):
+        raise ValueError(f"axes must have one Axes per activation ({len(activations)}), "
+                         f"got {len(axes)}")
+    layers = np.arange(1, depth + 1)
+    lines = {}
+    for ax, activation in zip(axes, activations, strict=True):
+        lines[activation] = []
+        for scale in scales:
+            std = initial_diagnostics(scale, activation, depth)["std"]
+            # A zero std cannot sit on a log axis: drawn at the bottom edge instead.
+            (line,) = ax.plot(layers, np.maximum(std, 1e-12), marker="o", markersize=3,
+                              label=scale_label(scale))
+            lines[activation].append(line)
+        ax.set_yscale("log")
+        ax.set_title(ACTIVATION_LABELS[activation])
+        ax.set_xlabel("hidden layer")
+        ax.set_xticks(layers[::2] if depth > 6 else layers)
+    return lines

@@ -1,0 +1,70 @@
+"""The sigmoid neuron a(x) = sigma(w x + b): how the weight and the bias shape it.
+
+Three layers, as every explorer in the book: ``neuron_curves`` computes (numbers in, numbers
+out), ``setup_neuron``/``update_neuron`` draw, ``make_neuron_explorer`` wires the controls.
+Introduced in chapter 1 (Logistic regression) and on the page "How the interactive figures work".
+"""
+
+import numpy as np
+
+from mml4_lib.activations import sigmoid, sigmoid_grad
+from mml4_lib.widgets import Explorer, new_figure, slider
+
+X = np.linspace(-6.0, 6.0, 241)
+W_VALUES = (-2.0, -1.0, 0.0, 0.5, 1.0, 2.0, 5.0)
+B_VALUES = (-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0)
+
+
+def neuron_curves(w, b, x=X):
+    """The neuron's output and the sigmoid's slope along x: sigma(w x + b), sigma'(w x + b).
+
+    w, b: scalars; x: (N,) -> (a, da), both (N,). sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4,
+    so the curve's steepest slope in x is w * sigma'(0) = w / 4, at x = -b / w.
+    """
+    z = w * np.asarray(x, dtype=float) + b
+    return sigmoid(z), sigmoid_grad(z)
+
+
+def setup_neuron():
+    """Build the figure once: the two curves, the 0.5 level, the midpoint marker, the legend."""
+    fig = new_figure(6.4, 3.2)
+    ax = fig.add_axes((0.09, 0.15, 0.88, 0.72))
+    (a_line,) = ax.plot([], [], color="#0877bd", linewidth=2, label=r"$\sigma(wx+b)$")
+    (da_line,) = ax.plot([], [], color="#f59322", linewidth=2, linestyle="--",
+                         label=r"$\sigma'(wx+b)$")
+    ax.axhline(0.5, color="0.85", linewidth=0.8, zorder=0)
+    mid = ax.axvline(0.0, color="0.5", linewidth=1, linestyle=":")
+    ax.set_xlim(X[0], X[-1])
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("x")
+    legend = ax.legend(loc="center right", fontsize=9)
+    title = ax.set_title("")
+    # Only these change (the axes limits never do), so the explorer redraws just them.
+    for artist in (a_line, da_line, mid, title, legend):
+        artist.set_animated(True)
+    return {"fig": fig, "ax": ax, "a": a_line, "da": da_line, "mid": mid, "title": title}
+
+
+def update_neuron(state, w, b):
+    """Redraw for weight w and bias b: new curve data, midpoint x = -b/w, a title with the slope."""
+    a, da = neuron_curves(w, b)
+    state["a"].set_data(X, a)
+    state["da"].set_data(X, da)
+    if w == 0:
+        state["mid"].set_visible(False)
+        state["title"].set_text(f"w = 0: the output is sigma(b) = {a[0]:.2f} for every x")
+    else:
+        x_mid = -b / w
+        state["mid"].set_xdata([x_mid, x_mid])
+        state["mid"].set_visible(True)
+        state["title"].set_text(f"w = {w:g}, b = {b:g}: sigma = 0.5 at x = -b/w = {x_mid:.2f}, "
+                                f"slope there w/4 = {w / 4:g}")
+
+
+def make_neuron_explorer(*, mode=None):
+    """Sliders for w and b over a sigmoid neuron: 7 x 7 = 49 static frames.
+
+    mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
+    """
+    controls = [slider("w", W_VALUES, value=1.0), slider("b", B_VALUES, value=0.0)]
+    return Explorer(controls, setup_neuron, update_neuron, mode=mode)

@@ -1,0 +1,507 @@
+"""A tiny scalar autograd, in the spirit of micrograd, that exists to *draw* backpropagation.
+
+Every :class:`Value` is a node of a computational graph. It remembers the nodes it was computed
+from (``inputs``) and, computed during the forward pass, the local derivative of its own value
+with respect to each of them (``local_grads``). ``backward()`` then applies the lecture's
+recursion to every node, outputs first:
+
+    E_alpha = dQ/d(alpha) = sum over the children c of alpha of  E_c * dc/d(alpha),
+
+where the children of alpha are the nodes computed directly from alpha. The layers in
+``mml4_lib.layers`` do not use this module: their hand-written backward passes are the
+vectorized version of the same rule.
+
+The second half of the module draws a graph with matplotlib (imported on first use): a layered
+layout computed here, one box per node with its value and gradient, arrows for the edges and,
+in the backward view, the local derivative on every edge. Introduced in chapter 5.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Value",
+    "neuron",
+    "squared_error",
+    "topological_order",
+    "children_of",
+    "layout",
+    "figure_size",
+    "graph_figure",
+    "node_text",
+    "GraphArtists",
+    "draw_graph",
+    "set_highlight",
+]
+
+
+def _check_number(x, name):
+    # bool is an int subclass, but True + x is almost always a mistake in a graph
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {x}")
+    return x
+
+
+def _as_value(x, name):
+    """Wrap a plain number as a constant leaf, so that ``w * 2`` and ``2 * w`` both work."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a Value or a real number, got {type(x).__name__}")
+    return Value(x, label=f"{float(x):g}")
+
+
+def _sigmoid(x):
+    # two branches so that exp never overflows: exp(-|x|) <= 1
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+class Value:
+    """A scalar node of a computational graph: its value, its gradient and where it came from.
+
+    Attributes:
+        data: the value computed in the forward pass (float).
+        grad: dQ/d(data) for the node Q on which ``backward()`` was last called (float).
+        label: a name to draw (str, may be empty).
+        op: the operation that produced this node ("" for a leaf).
+        inputs: the nodes this one was computed from (tuple of Value).
+        local_grads: d(this)/d(input) for each input, computed in the forward pass.
+
+    Build leaves with ``Value(0.5, "x")``; everything else comes from operations on values:
+    ``+ - * /``, ``** c`` for a constant c, ``exp()``, ``tanh()``, ``sigmoid()`` (whose ``op``
+    is the Greek sigma). Introduced in chapter 5.
+    """
+
+    def __init__(self, data, label=""):
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self.data = _check_number(data, "data")
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.inputs = ()
+        self.local_grads = ()
+
+    @classmethod
+    def _from_op(cls, data, inputs, local_grads, op, label=""):
+        """A node computed from ``inputs``; ``local_grads[k]`` is d(data)/d(inputs[k].data)."""
+        out = cls.__new__(cls)
+        # No finiteness check: an overflow inside a graph is a result to show, not bad input.
+        out.data, out.grad, out.label, out.op = float(data), 0.0, label, op
+        out.inputs = tuple(inputs)
+        out.local_grads = tuple(float(g) for g in local_grads)
+        return out
+
+    def __repr__(self):
+        name = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
+
+    # ---------------------------------------------------------------- operations
+    # Each one computes its value and the local derivatives d(out)/d(input).
+    def __add__(self, other):
+        other = _as_value(other, "other")
+        out = self.data + other.data
+        return Value._from_op(out, (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other):
+        other = _as_value(other, "other")
+        out = self.data * other.data
+        # d(a b)/da = b and d(a b)/db = a
+        return Value._from_op(out, (self, other), (other.data, self.data), "*")
+
+    def __sub__(self, other):
+        other = _as_value(other, "other")
+        out = self.data - other.data
+        return Value._from_op(out, (self, other), (1.0, -1.0), "-")
+
+    def __truediv__(self, other):
+        other = _as_value(other, "other")
+        a, b = self.data, other.data
+        if b == 0:
+            raise ZeroDivisionError(f"division by a Value equal to 0 ({other!r})")
+        return Value._from_op(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
+
+    def __neg__(self):
+        return Value._from_op(-self.data, (self,), (-1.0,), "neg")
+
+    def __pow__(self, k):
+        # Only a constant exponent: x ** y with y a Value would need log(x), left out on purpose.
+        if isinstance(k, bool) or not isinstance(k, numbers.Real):
+            raise TypeError(f"exponent must be a real number (a constant), got {type(k).__name__}")
+        k = float(k)
+        if self.data < 0 and not k.is_integer():
+            raise ValueError(f"exponent {k:g} needs a non-negative base, got {self.data:g}")
+        if self.data == 0 and k < 1:
+            raise ValueError(f"exponent {k:g} has no finite derivative at base 0")
+        return Value._from_op(self.data**k, (self,), (k * self.data ** (k - 1),), f"**{k:g}")
+
+    def __radd__(self, other):  # 2 + x
+        return _as_value(other, "other") + self
+
+    def __rmul__(self, other):  # 2 * x
+        return _as_value(other, "other") * self
+
+    def __rsub__(self, other):  # 2 - x
+        return _as_value(other, "other") - self
+
+    def __rtruediv__(self, other):  # 2 / x
+        return _as_value(other, "other") / self
+
+    def exp(self):
+        """e^x; d/dx = e^x."""
+        out = math.exp(self.data)
+        return Value._from_op(out, (self,), (out,), "exp")
+
+    def tanh(self):
+        """tanh x; d/dx = 1 - tanh(x)^2."""
+        out = math.tanh(self.data)
+        return Value._from_op(out, (self,), (1.0 - out * out,), "tanh")
+
+    def sigmoid(self):
+        """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""
+        out = _sigmoid(self.data)
+        # op is the Greek letter sigma, for the drawings
+        return Value._from_op(out, (self,), (out * (1.0 - out),), "\u03c3")
+
+    # ---------------------------------------------------------------- backward pass
+    def backward(self):
+        """Set ``grad`` of every node this one depends on to d(self)/d(node).
+
+        Visits the nodes in reverse topological order, so a node is reached
+        only after all of its children have added their terms:
+        E_input += E_node * d(node)/d(input). Gradients are reset first, so
+        calling ``backward()`` twice gives the same numbers.
+        """
+        order = topological_order(self)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0  # dQ/dQ
+        for node in reversed(order):  # outputs first
+            pairs = zip(node.inputs, node.local_grads, strict=True)
+            for inp, local in pairs:
+                # one term of the sum over the children of inp
+                inp.grad += node.grad * local
+
+
+def _check_activation(activation):
+    if activation not in ("sigmoid", "tanh"):
+        raise ValueError(f"activation must be 'sigmoid' or 'tanh', got {activation!r}")
+
+
+def neuron(inputs, weights, bias, *, activation="tanh", label=""):
+    """One node for a whole neuron, alpha = h(sum_k w_k * input_k + w_0), as in the lecture's graph.
+
+    The weights are constants here, so the node's inputs are only the incoming units and its
+    local derivatives are d(alpha)/d(input_k) = h'(s) w_k with s the weighted sum. The weight
+    gradient then follows from the lecture's dQ/dw_k = E_alpha h'(s) input_k.
+
+    Args:
+        inputs: K Values (the units feeding this one).
+        weights: K real numbers, one per input.
+        bias: a real number (w_0).
+        activation: "tanh" or "sigmoid" (h).
+        label: name to draw.
+
+    Returns:
+        a Value whose ``op`` is "tanh(S)" or "sigma(S)", written with Greek letters (the
+        activation of a weighted Sum). Introduced in chapter 5.
+    """
+    inputs, weights = list(inputs), list(weights)
+    if not inputs or not all(isinstance(v, Value) for v in inputs):
+        raise TypeError("inputs must be a non-empty sequence of Value")
+    if len(weights) != len(inputs):
+        raise ValueError(f"weights must have one number per input ({len(inputs)}), "
+                         f"got {len(weights)}")
+    weights = [_check_number(w, "weights") for w in weights]
+    s = _check_number(bias, "bias") + sum(w * v.data for w, v in zip(weights, inputs, strict=True))
+    _check_activation(activation)
+    if activation == "tanh":
+        out = math.tanh(s)
+        slope = 1.0 - out * out
+    else:
+        out = _sigmoid(s)
+        slope = out * (1.0 - out)
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    # op "tanh(S)" or "sigma(S)" in Greek letters: the activation of a weighted Sum
+    name = "tanh" if activation == "tanh" else "\u03c3"
+    return Value._from_op(out, inputs, [slope * w for w in weights], f"{name}(\u03a3)", label)
+
+
+def squared_error(pred, target, *, label="Q"):
+    """The loss node Q = (pred - target)^2 / 2 for a constant target; dQ/dpred = pred - target.
+
+    Args:
+        pred: a Value. target: a real number. label: name to draw.
+
+    Returns:
+        a Value. Introduced in chapter 5.
+    """
+    if not isinstance(pred, Value):
+        raise TypeError(f"pred must be a Value, got {type(pred).__name__}")
+    t = _check_number(target, "target")
+    diff = pred.data - t
+    # op "1/2 (. - t)^2" with the half, the dot and the square as single characters
+    return Value._from_op(0.5 * diff * diff, (pred,), (diff,), "\u00bd(\u00b7-t)\u00b2", label)
+
+
+def topological_order(root):
+    """The nodes ``root`` depends on, each after all of its inputs; root last.
+
+    A depth-first search that appends a node once its inputs are done.
+    Deterministic: inputs are visited in the order the operation received
+    them. Iterative (not recursive) so that long chains do not hit Python's
+    recursion limit.
+
+    Returns:
+        list of Value. Introduced in chapter 5.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value, got {type(root).__name__}")
+    order, seen = [], set()
+    stack = [(root, False)]  # (node, are its inputs done?)
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # every input is already in `order`
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))  # comes back after the inputs below
+        for inp in reversed(node.inputs):
+            if id(inp) not in seen:
+                stack.append((inp, False))
+    return order
+
+
+def children_of(root):
+    """For every node of the graph, the list of (child, d(child)/d(node)) pairs.
+
+    A child is a node computed directly from this one; a node used twice by the same child
+    (``x * x``) appears twice. These pairs are the terms of the sum in ``backward()``.
+
+    Returns:
+        dict from Value to list of (Value, float). Introduced in chapter 5.
+    """
+    order = topological_order(root)
+    children = {node: [] for node in order}
+    for node in order:
+        for inp, local in zip(node.inputs, node.local_grads, strict=True):
+            children[inp].append((node, local))
+    return children
+
+
+# ============================================================================ drawing
+# Layout in data units: columns 1 apart, rows ROW_GAP apart; boxes BOX_H tall.
+ROW_GAP, BOX_H = 1.0, 0.66
+# Physical sizes, in inches: a box fits three lines of 8 pt monospace text such as
+# "g = -0.08827"; a column is wider when edge labels must fit between the boxes.
+BOX_WIDTH_IN = 0.9
+COL_WIDTH_IN = {"forward": 1.15, "both": 1.15, "backward": 1.8}
+ROW_HEIGHT_IN = 0.8
+
+
+def _mean_child_row(node, children, pos):
+    rows = [pos[child][1] for child, _ in children[node]]
+    return sum(rows) / len(rows) if rows else 0.0
+
+
+def layout(root):
+    """Positions (column, row) of every node: a layered layout, computation running left to right.
+
+    The root sits in the last column; every other node sits one column left of its leftmost
+    child, so a leaf stands right next to where it is used. Within a column, nodes are ordered
+    by the mean row of their children (fewer crossing edges), centred on row 0 and spread over
+    the height of the tallest column.
+
+    Returns:
+        dict from Value to (x, y) in data units. Introduced in chapter 5.
+    """
+    order = topological_order(root)
+    children = children_of(root)
+    col = {root: 0}
+    for node in reversed(order[:-1]):  # children are placed before their inputs
+        col[node] = min(col[child] for child, _ in children[node]) - 1
+    first = min(col.values())
+    columns = {}
+    for node in order:
+        columns.setdefault(col[node] - first, []).append(node)
+    tallest = max(len(nodes) for nodes in columns.values())
+    pos = {}
+    for c in sorted(columns, reverse=True):  # right to left: children already have rows
+        # highest mean row of the children first; sorted() is stable, so ties keep the
+        # topological order in which columns[c] was filled
+        nodes = sorted(columns[c], key=lambda node: -_mean_child_row(node, children, pos))
+        # short columns spread out (up to twice the gap) so that edges converging on one node
+        # arrive at different angles and their labels do not collide
+        n = len(nodes)
+        gap = ROW_GAP * min(2.0, (tallest - 1) / (n - 1)) if n > 1 else 0.0
+        for k, node in enumerate(nodes):
+            # the first node of a column is drawn at the top (largest y)
+            pos[node] = (float(c), gap * ((n - 1) / 2 - k))
+    return pos
+
+
+def figure_size(root, mode="both"):
+    """(width, height) in inches that fits ``layout(root)`` drawn in ``mode``."""
+    _check_mode(mode)
+    pos = layout(root)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ncols = max(xs) - min(xs) + 1
+    nrows = (max(ys) - min(ys)) / ROW_GAP + 1
+    return (COL_WIDTH_IN[mode] * ncols, ROW_HEIGHT_IN * nrows + 0.1)
+
+
+def graph_figure(root, mode="both"):
+    """A new figure of ``figure_size(root, mode)`` whose one Axes fills it.
+
+    Returns:
+        (Figure, Axes), ready for ``draw_graph(root, ax, mode=mode)``.
+    """
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figure_size(root, mode))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    return fig, ax
+
+
+def _check_mode(mode):
+    if mode not in ("forward", "backward", "both"):
+        raise ValueError(f"mode must be 'forward', 'backward' or 'both', got {mode!r}")
+
+
+def _fmt(x):
+    return f"{x:.4g}" if math.isfinite(x) else str(x)
+
+
+def node_text(node, *, value=True, grad=True):
+    """The text in a node's box: its name and operation, then ``value`` and ``grad`` if asked.
+
+    A line whose number is not known yet (``value=False``) shows "?" so the box keeps its size.
+    """
+    if node.label and node.op:
+        head = f"{node.label} = {node.op}"
+    else:
+        head = node.label or node.op
+    lines = [head, f"v = {_fmt(node.data) if value else '?'}"]
+    if grad is not None:
+        lines.append(f"g = {_fmt(node.grad) if grad else '?'}")
+    return "\n".join(lines)
+
+
+FACE, FACE_LEAF, FACE_HIGHLIGHT = "#eef5fb", "#ffffff", "#ffe8c2"
+EDGE, EDGE_HIGHLIGHT = "#0877bd", "#f59322"
+BACKWARD_COLOR = "#c0392b"
+
+
+@dataclass
+class GraphArtists:
+    """What ``draw_graph`` drew, keyed by node, so explorers can change it in place."""
+
+    ax: object
+    order: list
+    positions: dict
+    box_width: float
+    boxes: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
+    edges: list = field(default_factory=list)  # (input, node, FancyArrowPatch)
+    edge_labels: list = field(default_factory=list)  # (input, node, Text)
+
+
+def draw_graph(root, ax, *, mode="both", highlight=None, fontsize=8):
+    """Draw the graph of ``root`` on ``ax``: boxes with value and gradient, arrows, op names.
+
+    Args:
+        root: the output Value (usually the loss Q).
+        ax: a matplotlib Axes; its limits are set to fit the graph and its frame is hidden.
+            Boxes are BOX_WIDTH_IN wide whatever the Axes' size (``graph_figure`` makes a
+            figure of the right size).
+        mode: "forward" (arrows input -> output, values only), "backward" (arrows output ->
+            input in red, each labelled with the local derivative d(output)/d(input), gradients
+            shown) or "both" (forward arrows, value and gradient in every box).
+        highlight: a node of the graph to emphasize, or None.
+        fontsize: text size in points.
+
+    Returns:
+        GraphArtists. Never calls ``plt.show()``. Introduced in chapter 5.
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    _check_mode(mode)
+    pos = layout(root)
+    order = topological_order(root)
+    kids = children_of(root)
+    if highlight is not None and highlight not in pos:
+        raise ValueError("highlight must be a node of the graph of root (or None)")
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ncols = max(xs) - min(xs) + 1
+    # a box of BOX_WIDTH_IN inches in data units (at most 90% of a column)
+    ax_width_in = ax.get_position().width * ax.figure.get_figwidth()
+    box_w = min(0.9, BOX_WIDTH_IN * ncols / ax_width_in)
+
+    art = GraphArtists(ax=ax, order=order, positions=pos, box_width=box_w)
+    show_value = mode in ("forward", "both")
+    show_grad = True if mode in ("backward", "both") else None
+    for node in order:
+        x, y = pos[node]
+        box = FancyBboxPatch((x - box_w / 2, y - BOX_H / 2), box_w, BOX_H,
+                             boxstyle="round,pad=0,rounding_size=0.08", linewidth=1.2,
+                             facecolor=FACE if node.inputs else FACE_LEAF, edgecolor=EDGE,
+                             zorder=2)
+        ax.add_patch(box)
+        text = ax.text(x, y, node_text(node, value=show_value, grad=show_grad),
+                       ha="center", va="center", fontsize=fontsize, family="monospace",
+                       zorder=3)
+        art.boxes[node], art.texts[node] = box, text
+    color = BACKWARD_COLOR if mode == "backward" else "#555555"
+    for node in order:
+        x1, y1 = pos[node]
+        for inp, local in zip(node.inputs, node.local_grads, strict=True):
+            x0, y0 = pos[inp]
+            start, end = (x0 + box_w / 2, y0), (x1 - box_w / 2, y1)
+            if mode == "backward":
+                start, end = end, start
+            arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10,
+                                    color=color, linewidth=1.0, shrinkA=0, shrinkB=0, zorder=1)
+            ax.add_patch(arrow)
+            art.edges.append((inp, node, arrow))
+            if mode == "backward":
+                # the label slides away from the end where more arrows meet
+                n_out, n_in = len(node.inputs), len(kids[inp])
+                f = 0.5 + 0.35 * (n_out - n_in) / (n_out + n_in)
+                mx, my = start[0] + f * (end[0] - start[0]), start[1] + f * (end[1] - start[1])
+                label = ax.text(mx, my, f"\u00d7{local:.3g}", ha="center", va="center",
+                                fontsize=fontsize - 1, color=BACKWARD_COLOR, zorder=4,
+                                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
+                art.edge_labels.append((inp, node, label))
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
+    ax.set_axis_off()
+    set_highlight(art, highlight)
+    return art
+
+
+def set_highlight(artists, node):
+    """Emphasize one node's box (orange face and frame); ``None`` removes the emphasis."""
+    if node is not None and node not in artists.boxes:
+        raise ValueError("node must be a node of the drawn graph (or None)")
+    for other, box in artists.boxes.items():
+        on = other is node
+        box.set_facecolor(FACE_HIGHLIGHT if on else FACE if other.inputs else FACE_LEAF)
+        box.set_edgecolor(EDGE_HIGHLIGHT if on else EDGE)
+        box.set_linewidth(2.5 if on else 1.2)

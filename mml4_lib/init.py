@@ -1,0 +1,157 @@
+"""Weight initializers: zeros, small noise, and the variance-preserving schemes.
+
+Every initializer is `name(shape, *, rng, **params)` and returns a new array of that shape
+(float64 unless `dtype=` says otherwise). For a weight matrix of shape (D_in, D_out),
+fan_in = D_in and fan_out = D_out. Random numbers are always drawn in float64 and then cast,
+so a float32 and a float64 network built from the same seed start from the same weights.
+Introduced in chapter 8 (Weight initialization).
+"""
+
+import functools
+import math
+
+import numpy as np
+
+from mml4_lib.base import check_float_dtype, check_generator, check_positive_int, check_real
+
+__all__ = ["INITIALIZERS", "get_initializer", "he", "lecun", "normal", "uniform", "xavier", "zeros"]
+
+INITIALIZERS = ("zeros", "normal", "uniform", "lecun", "xavier", "he")
+
+
+def _check_shape(shape, owner):
+    """Return shape as a tuple of ints >= 1 (an int n means (n,))."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if not isinstance(dims, (tuple, list)) or len(dims) == 0:
+        raise TypeError(f"{owner}: shape must be a tuple of ints such as (2, 8), got {shape!r}")
+    return tuple(check_positive_int(d, "every entry of shape", owner) for d in dims)
+
+
+def _check_scale(scale, name, owner):
+    scale = check_real(scale, name, owner)
+    if not 0 <= scale < math.inf:
+        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {scale!r}")
+    return scale
+
+
+def _fans(shape, owner):
+    """fan_in, fan_out of a (D_in, D_out) weight matrix."""
+    shape = _check_shape(shape, owner)
+    if len(shape) != 2:
+        raise ValueError(
+            f"{owner}: shape must be (fan_in, fan_out) = (D_in, D_out), got {shape!r}"
+        )
+    return shape
+
+
+def _gaussian(shape, std, rng, dtype, owner):
+    check_generator(rng, owner)
+    dtype = check_float_dtype(dtype, owner)
+    return (std * rng.standard_normal(shape)).astype(dtype, copy=False)
+
+
+def zeros(shape, *, rng=None, dtype=np.float64):
+    """All zeros: W = 0. Every unit of a layer then computes the same thing (chapter 8).
+
+    shape: e.g. (D_in, D_out) -> array of that shape. rng is accepted and unused, so every
+    initializer has the same signature. Introduced in chapter 8 (Weight initialization).
+    """
+    shape = _check_shape(shape, "zeros")
+    if rng is not None:
+        check_generator(rng, "zeros")
+    return np.zeros(shape, dtype=check_float_dtype(dtype, "zeros"))
+
+
+def normal(shape, *, rng, scale=1.0, dtype=np.float64):
+    """Gaussian noise with standard deviation `scale`: W = scale * N(0, 1).
+
+    shape: any, e.g. (D_in, D_out) -> array of that shape. The default scale=1.0 is the
+    plain N(0, 1); the lecture's small noise "0.03 * N(0, 1)" is scale=0.03.
+    Introduced in chapter 8 (Weight initialization).
+    """
+    shape = _check_shape(shape, "normal")
+    scale = _check_scale(scale, "scale", "normal")
+    return _gaussian(shape, scale, rng, dtype, "normal")
+
+
+def uniform(shape, *, rng, limit=0.5, dtype=np.float64):
+    """Uniform noise: W ~ U(-limit, limit), standard deviation limit / sqrt(3).
+
+    shape: any, e.g. (D_in, D_out) -> array of that shape. The default limit=0.5 is
+    TensorFlow Playground's initialization. Introduced in chapter 6 (The network playground).
+    """
+    shape = _check_shape(shape, "uniform")
+    limit = _check_scale(limit, "limit", "uniform")
+    check_generator(rng, "uniform")
+    dtype = check_float_dtype(dtype, "uniform")
+    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+
+
+def lecun(shape, *, rng, scale=1.0, dtype=np.float64):
+    """LeCun initialization: W = scale * N(0, 1) / sqrt(fan_in).
+
+    shape: (D_in, D_out) -> array of that shape. With scale=1, Var(W) = 1 / fan_in keeps the
+    variance of x @ W equal to that of x (the lecture's a = 1 / sqrt(n)).
+    Introduced in chapter 8 (Weight initialization).
+    """
+    fan_in, fan_out = _fans(shape, "lecun")
+    scale = _check_scale(scale, "scale", "lecun")
+    return _gaussian((fan_in, fan_out), scale / math.sqrt(fan_in), rng, dtype, "lecun")
+
+
+def xavier(shape, *, rng, scale=1.0, dtype=np.float64):
+    """Xavier/Glorot initialization: W = scale * sqrt(2 / (fan_in + fan_out)) * N(0, 1).
+
+    shape: (D_in, D_out) -> array of that shape. A compromise between keeping the forward
+    variance (1 / fan_in) and the backward variance (1 / fan_out). For tanh and sigmoid.
+    Introduced in chapter 8 (Weight initialization).
+    """
+    fan_in, fan_out = _fans(shape, "xavier")
+    scale = _check_scale(scale, "scale", "xavier")
+    std = scale * math.sqrt(2.0 / (fan_in + fan_out))
+    return _gaussian((fan_in, fan_out), std, rng, dtype, "xavier")
+
+
+def he(shape, *, rng, scale=1.0, dtype=np.float64):
+    """He initialization: W = scale * sqrt(2 / fan_in) * N(0, 1).
+
+    shape: (D_in, D_out) -> array of that shape. The factor 2 makes up for ReLU zeroing
+    half of its inputs. Introduced in chapter 8 (Weight initialization).
+    """
+    fan_in, fan_out = _fans(shape, "he")
+    scale = _check_scale(scale, "scale", "he")
+    return _gaussian((fan_in, fan_out), scale * math.sqrt(2.0 / fan_in), rng, dtype, "he")
+
+
+_FUNCTIONS = {
+    "zeros": zeros,
+    "normal": normal,
+    "uniform": uniform,
+    "lecun": lecun,
+    "xavier": xavier,
+    "he": he,
+}
+
+
+def get_initializer(name, scale=None):
+    """Return the initializer `name` (one of INITIALIZERS) with its scale bound.
+
+    The result is called as `f(shape, *, rng, dtype=np.float64)`. scale=None keeps the
+    defaults; otherwise scale is the init-scale multiplier: the standard deviation for
+    "normal", the limit for "uniform", a factor on the scheme's standard deviation for
+    "lecun", "xavier" and "he"; "zeros" stays zeros whatever the scale.
+    Introduced in chapter 8 (Weight initialization).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"get_initializer: name must be a str, got {type(name).__name__}")
+    if name not in _FUNCTIONS:
+        raise ValueError(
+            f"get_initializer: unknown initializer {name!r}; valid names are "
+            f"{', '.join(INITIALIZERS)}"
+        )
+    func = _FUNCTIONS[name]
+    if scale is not None:
+        scale = _check_scale(scale, "scale", "get_initializer")
+    if scale is None or name == "zeros":
+        return functools.partial(func)
+    return functools.partial(func, **{"limit" if name == "uniform" else "scale": scale})

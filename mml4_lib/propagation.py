@@ -1,0 +1,304 @@
+"""Signal propagation through depth: how init scale, activation and depth size every layer.
+
+A deep MLP at initialization multiplies its input by one random matrix per layer and
+squashes it by the activation; the backward pass does the same with the transposed
+matrices and the activation's derivative. Whether activations and gradients keep their
+size, collapse towards 0 or explode is decided by three things: the init scale, the
+activation and the depth. This module computes it, NumPy only:
+
+    diag = initial_diagnostics("he", "relu", 10)      # per-layer stats at init (cached)
+    run = training_curve("he", "relu", 10)            # a short training run (cached)
+    predicted_variances(1.0, [2] + [100] * 9, 0.1)    # the variance formula, layer by layer
+
+An init scale is 0 (all zeros), a number s > 0 (weights s * N(0, 1)) or a scheme name
+("lecun", "xavier", "he"). Results are cached by their arguments, so an explorer, a
+summary figure and a notebook cell that ask for the same network share one computation.
+Introduced in chapter 7 (Activations) and chapter 8 (Weight initialization).
+"""
+
+import contextlib
+import functools
+import math
+import numbers
+
+import numpy as np
+
+try:  # installed with scikit-learn; without it everything works, only slower on busy machines
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # pragma: no cover
+    ThreadpoolController = None
+
+from mml4_lib import stats
+from mml4_lib.layers import Linear, make_mlp
+from mml4_lib.losses import BCEWithLogitsLoss
+from mml4_lib.optim import SGD
+from mml4_lib.train import fit
+
+__all__ = [
+    "SCHEMES", "SCALES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
+    "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "scale_label", "init_std",
+    "make_deep_mlp", "default_data", "collect_preactivations", "predicted_variances",
+    "initial_diagnostics", "training_curve",
+]
+
+SCHEMES = ("lecun", "xavier", "he")
+# The init-scale axis of the chapter 8 explorer: zeros, a log scale of N(0, 1) multipliers,
+# then the three variance-preserving schemes.
+SCALES = (0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, *SCHEMES)
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+# Histogram ranges per activation; values outside are counted in the edge bins.
+ACT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (-0.5, 3.5),
+              "leaky_relu": (-0.5, 3.5)}
+GRAD_LOG_RANGE = (-12.0, 4.0)  # log10 |dL/dW|; 0 and anything below 1e-12 go to the first bin
+BINS = 32
+WIDTH = 100
+# A short full-batch training run: enough to tell "learns" from "stuck" and "diverges".
+STEPS, LR, MOMENTUM = 50, 0.05, 0.9
+# Second moment E[h(z)^2] / Var(z) for z ~ N(0, s^2): exact for linear and (leaky) ReLU.
+_MOMENT_FACTOR = {"linear": lambda alpha: 1.0, "relu": lambda alpha: 0.5,
+                  "leaky_relu": lambda alpha: (1 + alpha**2) / 2}
+
+
+# ----------------------------------------------------------------------------- init scales
+def _check_scale(scale):
+    if isinstance(scale, str):
+        if scale not in SCHEMES:
+            raise ValueError(f"scale must be a number >= 0 or one of {SCHEMES}, got {scale!r}")
+        return scale
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not (
+            0 <= scale < math.inf):
+        raise ValueError(f"scale must be a number >= 0 or one of {SCHEMES}, got {scale!r}")
+    return float(scale)
+
+
+def init_spec(scale):
+    """The (init, init_scale) pair that ``make_mlp`` takes for an init scale.
+
+    0 -> ("zeros", None); s > 0 -> ("normal", s), weights s * N(0, 1); "lecun", "xavier",
+    "he" -> (name, None), weights N(0, 1) times the scheme's standard deviation.
+    Chapter 8.
+    """
+    scale = _check_scale(scale)
+    if isinstance(scale, str):
+        return scale, None
+    return ("zeros", None) if scale == 0 else ("normal", scale)
+
+
+def scale_label(scale):
+    """How the book names an init scale: "zeros", "0.03", "LeCun", "Xavier", "He". Chapter 8."""
+    scale = _check_scale(scale)
+    names = {"lecun": "LeCun", "xavier": "Xavier", "he": "He"}
+    if isinstance(scale, str):
+        return names[scale]
+    return "zeros" if scale == 0 else f"{scale:g}"
+
+
+def init_std(scheme, fan_in, fan_out):
+    """Standard deviation of the weights of a (fan_in, fan_out) layer under a scheme.
+
+    lecun: 1 / sqrt(fan_in); xavier (Glorot): sqrt(2 / (fan_in + fan_out));
+    he: sqrt(2 / fan_in). Weights are this times N(0, 1).
+    Args: scheme one of SCHEMES; fan_in = D_in, fan_out = D_out positive ints.
+    Returns: float. Chapter 8.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    for name, n in (("fan_in", fan_in), ("fan_out", fan_out)):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {n!r}")
+    if scheme == "lecun":
+        return 1 / math.sqrt(fan_in)
+    if scheme == "xavier":
+        return math.sqrt(2 / (fan_in + fan_out))
+    return math.sqrt(2 / fan_in)
+
+
+def _check_activation(activation):
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise ValueError(f"activation must be one of {HIDDEN_ACTIVATIONS}, got {activation!r}")
+
+
+def _check_depth(depth):
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
+        raise ValueError(f"depth (the number of hidden layers) must be an int >= 1, "
+                         f"got {depth!r}")
+    return int(depth)
+
+
+def make_deep_mlp(scale, activation, depth, *, width=WIDTH, n_in=2, rng, dtype=np.float32):
+    """A deep MLP n_in -> width x depth -> 1 with every Linear initialized by `scale`.
+
+    Args: scale as in ``init_spec``; activation one of HIDDEN_ACTIVATIONS; depth >= 1
+        hidden layers; width units each; rng a np.random.Generator.
+    Returns: a Sequential mapping (N, n_in) to (N, 1) logits. Chapter 8.
+    """
+    _check_activation(activation)
+    depth = _check_depth(depth)
+    init, init_scale = init_spec(scale)
+    sizes = [n_in] + [width] * depth + [1]
+    return make_mlp(sizes, activation=activation, init=init, init_scale=init_scale,
+                    rng=rng, dtype=dtype)
+
+
+@functools.lru_cache(maxsize=4)
+def default_data(n_samples=200, noise=0.05, seed=1):
+    """The explorers' data: Playground circle points scaled to unit variance, float32.
+
+    Returns X (N, 2) float32 with E[x^2] = 1 over all entries, y (N,) labels in {0, 1}.
+    Read-only arrays (they are shared by every cached run). Chapter 8.
+    """
+    from mml4_lib.data import make_circle
+
+    X, y = make_circle(n_samples, noise, rng=np.random.default_rng(seed))
+    X = (X / np.sqrt(np.mean(X**2))).astype(np.float32)
+    for a in (X, y):
+        a.setflags(write=False)
+    return X, y
+
+
+# ----------------------------------------------------------------------------- variances
+def collect_preactivations(model, X):
+    """Forward X through a Sequential and keep every Linear's output z = x W + b.
+
+    Args: model a Sequential; X (N, D).
+    Returns: list with one (N, D_out) array per Linear, input to output. Chapter 8.
+    """
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, list):
+        raise TypeError(f"model must be a Sequential (with a .layers list), "
+                        f"got {type(model).__name__}")
+    out, zs = X, []
+    for module in layers:
+        out = module.forward(out)
+        if isinstance(module, Linear):
+            zs.append(out)
+    return zs
+
+
+def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="linear",
+                        alpha=0.01):
+    """Var(z_l) of every layer's pre-activation, predicted by Var(z) = n Var(w) E[x^2].
+
+    z_1 = x W_1: Var(z_1) = n_1 Var(w_1) E[x^2]. Every later layer takes a = h(z) of the
+    previous one, and for z ~ N(0, v) and zero-mean weights
+    Var(z_l) = n_l Var(w_l) E[h(z_{l-1})^2] = n_l Var(w_l) c Var(z_{l-1}),
+    with c = 1 (linear), 1/2 (ReLU: half of z is zeroed), (1 + alpha^2) / 2 (Leaky ReLU).
+    Args: second_moment_x E[x^2] of the inputs (= Var(x) when they have mean 0);
+        fan_ins (L,) the number of inputs n_l of each layer; weight_std a number or (L,)
+        standard deviations of the weights; activation "linear", "relu" or "leaky_relu".
+    Returns: (L,) predicted variances. Chapter 8.
+    """
+    if activation not in _MOMENT_FACTOR:
+        raise ValueError(f"activation must be one of {tuple(_MOMENT_FACTOR)}, got {activation!r}")
+    fan_ins = np.asarray(fan_ins, dtype=np.float64)
+    if fan_ins.ndim != 1 or fan_ins.size == 0 or np.any(fan_ins < 1):
+        raise ValueError(f"fan_ins must be a non-empty 1-D sequence of layer input sizes >= 1, "
+                         f"got {fan_ins.tolist()}")
+    weight_std = np.broadcast_to(np.asarray(weight_std, dtype=np.float64), fan_ins.shape)
+    if np.any(weight_std < 0):
+        raise ValueError(f"weight_std must be >= 0, got {weight_std.tolist()}")
+    if not second_moment_x >= 0:
+        raise ValueError(f"second_moment_x must be >= 0, got {second_moment_x!r}")
+    c = _MOMENT_FACTOR[activation](alpha)
+    gains = fan_ins * weight_std**2  # n_l Var(w_l)
+    moments = np.full(fan_ins.shape, c)
+    moments[0] = 1.0  # the first layer sees the inputs themselves, E[x^2] as given
+    return second_moment_x * np.cumprod(gains * moments)
+
+
+# ----------------------------------------------------------------------------- experiments
+@functools.lru_cache(maxsize=1)
+def _controller():
+    return ThreadpoolController() if ThreadpoolController is not None else None
+
+
+def _one_blas_thread():
+    """A context in which BLAS uses one thread.
+
+    These matrices (at most 200 x 100) gain nothing from a second thread, and when another
+    process competes for the cores, BLAS threads waiting for each other made a training run
+    3-6 times slower (measured on 2 cores); one thread is never slower here.
+    """
+    controller = _controller()
+    if controller is None:  # pragma: no cover
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
+def _readonly(a):
+    a = np.asarray(a)
+    a.setflags(write=False)
+    return a
+
+
+def _check_common(scale, activation, depth):
+    scale = _check_scale(scale)
+    _check_activation(activation)
+    return scale, _check_depth(depth)
+
+
+@functools.lru_cache(maxsize=512)
+def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
+    """Per-hidden-layer statistics of a freshly initialized deep MLP on ``default_data()``.
+
+    One forward and backward pass (binary cross-entropy on the logits) through
+    ``make_deep_mlp(scale, activation, depth)`` built with np.random.default_rng(seed).
+    Args: scale, activation, depth as in ``make_deep_mlp``; width; seed.
+    Returns: dict of read-only arrays with one entry per hidden layer l = 1 ... L:
+        "mean", "std", "saturation", "dead" (L,) of the activations a_l (as in
+        ``stats.layer_stats``); "act_hist" (L, BINS) counts over ACT_RANGES[activation]
+        with values outside counted in the edge bins, "act_edges" (BINS + 1,);
+        "grad_norm" (L,) Frobenius norms of dL/dW_l; "grad_hist" (L, BINS) counts of
+        log10 |dL/dW_l| over GRAD_LOG_RANGE (0 and tiny values in the first bin),
+        "grad_edges" (BINS + 1,); "loss" the initial loss (float).
+    Chapters 7 and 8.
+    """
+    scale, depth = _check_common(scale, activation, depth)
+    X, y = default_data()
+    model = make_deep_mlp(scale, activation, depth, width=width,
+                          rng=np.random.default_rng(seed))
+    lo, hi = ACT_RANGES[activation]
+    glo, ghi = GRAD_LOG_RANGE
+    # Exploding networks overflow on purpose; the numbers are reported, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
+        s = stats.network_stats(model, X, loss_fn=BCEWithLogitsLoss(), y=y, bins=BINS,
+                                act_range=(lo, hi), grad_range=(-1.0, 1.0))
+        act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
+                    for a in s["a"]]
+        # |g| below 10^glo (and g = 0) go to the first bin: log10 never sees a 0.
+        grad_hist = [stats.histogram(np.clip(np.log10(np.maximum(np.abs(g), 10.0**glo)),
+                                             glo, ghi), bins=BINS, range=(glo, ghi))
+                     for g in s["grad_W"]]
+    out = {key: _readonly(np.array(s[key], dtype=np.float64))
+           for key in ("mean", "std", "saturation", "dead")}
+    out["grad_norm"] = _readonly(np.array(s["grad_W_norm"], dtype=np.float64))
+    out["act_hist"] = _readonly(np.array([c for c, _ in act_hist]))
+    out["act_edges"] = _readonly(act_hist[0][1])
+    out["grad_hist"] = _readonly(np.array([c for c, _ in grad_hist]))
+    out["grad_edges"] = _readonly(grad_hist[0][1])
+    out["loss"] = s["loss"]
+    return out
+
+
+@functools.lru_cache(maxsize=512)
+def training_curve(scale, activation, depth, *, steps=STEPS, lr=LR, momentum=MOMENTUM,
+                   width=WIDTH, seed=0):
+    """Train the same network as ``initial_diagnostics`` for a few full-batch SGD steps.
+
+    SGD with momentum on binary cross-entropy over ``default_data()``, float32.
+    Args: scale, activation, depth, width, seed as in ``initial_diagnostics``; steps,
+        lr, momentum of the optimizer.
+    Returns: dict with "loss" and "acc" (E,) read-only arrays (loss and accuracy before
+        each update, E <= steps) and "diverged_at" (step at which the loss or a weight
+        became inf/NaN, or None). Chapter 8.
+    """
+    scale, depth = _check_common(scale, activation, depth)
+    X, y = default_data()
+    model = make_deep_mlp(scale, activation, depth, width=width,
+                          rng=np.random.default_rng(seed))
+    with _one_blas_thread():
+        history = fit(model, BCEWithLogitsLoss(), SGD(lr, momentum=momentum), X, y,
+                      epochs=steps, rng=np.random.default_rng(seed))
+    return {"loss": _readonly(np.array(history.train_loss)),
+            "acc": _readonly(np.array(history.train_acc)),
+            "diverged_at": history.diverged_at}

@@ -1,0 +1,425 @@
+"""Explorers: a matplotlib figure driven by a few discrete controls, live or precomputed.
+
+A chapter writes two functions and lists its controls::
+
+    def setup():                       # build the figure and its artists once
+        fig = new_figure()
+        ax = fig.add_subplot()
+        (line,) = ax.plot([], [])
+        return {"fig": fig, "line": line}
+
+    def update(state, w):              # change the artists in place; may return a message
+        state["line"].set_data(x, np.tanh(w * x))
+
+    Explorer([slider("w", [0.5, 1, 2], value=1)], setup, update)
+
+Artists that ``setup`` marks ``animated`` (``line.set_animated(True)``) are redrawn over a
+cached picture of the rest, which is several times faster; do it only when ``update`` changes
+nothing else (in particular not the axes limits).
+
+The same notebook code runs in two modes, chosen by the environment variable ``MML4_WIDGETS``:
+
+* ``live`` (the default, any running kernel): a control change calls ``update`` and shows the
+  new PNG in an ``ipywidgets.Image``.
+* ``static`` (``make book`` sets it): every combination of control values is rendered once
+  into palette PNGs held in nested ``ipywidgets.Stack``s, and each control's ``index`` is
+  linked to the stacks' ``selected_index`` with ``jslink``. The saved page then switches
+  figures in the browser with no kernel.
+
+``update`` never brings the explorer down: if it raises, the figure shows the error; if it
+returns a string (for example "diverged at epoch 12"), the figure shows that message.
+Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
+"""
+
+import io
+import itertools
+import os
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+MODES = ("live", "static")
+ENV_VAR = "MML4_WIDGETS"
+KINDS = ("slider", "dropdown", "buttons", "play")
+
+STATIC_NOTE = (
+    "Precomputed figure: the book rendered it for every combination of the values on the "
+    "controls, so it works without Python. To run it live with code you can change, launch "
+    "this page in Binder or Colab with the rocket icon at the top of the page."
+)
+
+
+# ----------------------------------------------------------------------------- controls
+@dataclass(frozen=True)
+class Control:
+    """One discrete control: a name (the keyword ``update`` receives), its values and a widget kind.
+
+    Build it with ``slider``, ``choice`` or ``play`` rather than directly.
+    """
+
+    name: str
+    values: tuple
+    labels: tuple
+    value: object
+    kind: str = "slider"
+    description: str = ""
+    continuous_update: bool | None = None  # None: decided by the explorer (False if it trains)
+    interval: int = 400  # ms between frames of a "play" control
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(f"control name must be a Python identifier (it becomes a keyword "
+                             f"argument of update), got {self.name!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"control {self.name!r}: kind must be one of {KINDS}, "
+                             f"got {self.kind!r}")
+        if len(self.values) == 0:
+            raise ValueError(f"control {self.name!r}: values must not be empty")
+        if len(set(self.values)) != len(self.values):
+            raise ValueError(f"control {self.name!r}: values must be distinct, "
+                             f"got {list(self.values)}")
+        if len(self.labels) != len(self.values):
+            raise ValueError(f"control {self.name!r}: expected {len(self.values)} labels, "
+                             f"got {len(self.labels)}")
+        if self.value not in self.values:
+            raise ValueError(f"control {self.name!r}: value must be one of {list(self.values)}, "
+                             f"got {self.value!r}")
+
+    @property
+    def index(self):
+        """Position of the initial value in ``values``."""
+        return self.values.index(self.value)
+
+
+def _label(v):
+    # Numbers read best in their shortest form: 0.001, 1e-05, 3, 0.5.
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):g}"
+    return str(v)
+
+
+def _control(kind, name, values, value, labels, description, continuous_update, interval=400):
+    try:
+        values = tuple(values)
+    except TypeError:
+        raise TypeError(f"control {name!r}: values must be a sequence, "
+                        f"got {type(values).__name__}") from None
+    for v in values:
+        try:
+            hash(v)
+        except TypeError:
+            raise TypeError(f"control {name!r}: values must be hashable (numbers or strings), "
+                            f"got {type(v).__name__}") from None
+    if value is None and values:
+        value = values[0]
+    labels = tuple(_label(v) for v in values) if labels is None else tuple(map(str, labels))
+    if not isinstance(interval, int) or interval <= 0:
+        raise ValueError(f"control {name!r}: interval must be a positive int (ms), "
+                         f"got {interval!r}")
+    return Control(name, values, labels, value, kind, description or name,
+                   continuous_update, interval)
+
+
+def slider(name, values, *, value=None, labels=None, description=None, continuous_update=None):
+    """A slider over ordered values (init scale 0.001 ... 3, depth 1 ... 10).
+
+    name: the keyword ``update`` receives; values: sequence of numbers, in display order;
+    value: the initial value (default the first); labels: optional display strings.
+    Returns a Control.
+    """
+    return _control("slider", name, values, value, labels, description, continuous_update)
+
+
+def choice(name, values, *, value=None, labels=None, description=None, buttons=False):
+    """A choice between names (the activation, the initializer): a dropdown or toggle buttons.
+
+    buttons=True shows all values side by side (best for 2-4 short names). Returns a Control.
+    """
+    kind = "buttons" if buttons else "dropdown"
+    return _control(kind, name, values, value, labels, description, None)
+
+
+def play(name, values, *, value=None, labels=None, description=None, interval=400):
+    """A play button with a slider for an axis such as the training epoch.
+
+    interval: milliseconds between frames while playing. Returns a Control.
+    """
+    return _control("play", name, values, value, labels, description, None, interval)
+
+
+def _make_widget(control, continuous_update):
+    """(the widget whose ``index`` selects the value, the widget to show, its jslinks)."""
+    options = list(zip(control.labels, control.values, strict=True))
+    # "initial": the label takes the room it needs instead of being cut at a fixed width.
+    common = {"options": options, "index": control.index, "description": control.description,
+              "style": {"description_width": "initial"}}
+    if control.kind == "dropdown":
+        w = widgets.Dropdown(**common)
+        return w, w, []
+    if control.kind == "buttons":
+        w = widgets.ToggleButtons(**common)
+        return w, w, []
+    w = widgets.SelectionSlider(continuous_update=continuous_update, **common)
+    if control.kind == "slider":
+        return w, w, []
+    player = widgets.Play(min=0, max=len(control.values) - 1, value=control.index,
+                          interval=control.interval, description=control.description)
+    # Linked in the browser, so the play button animates the static book with no kernel too.
+    link = widgets.jslink((player, "value"), (w, "index"))
+    return w, widgets.HBox([player, w]), [link]
+
+
+# ----------------------------------------------------------------------------- figures
+def new_figure(width=6.4, height=3.2, dpi=80):
+    """A matplotlib Figure with its own Agg canvas, outside pyplot.
+
+    Nothing created here is shown by the notebook's inline backend: the explorer shows PNGs.
+    width, height: inches; dpi: dots per inch (the explorer renders at its own dpi).
+    """
+    for arg, v in (("width", width), ("height", height), ("dpi", dpi)):
+        if not isinstance(v, (int, float)) or not v > 0:
+            raise ValueError(f"{arg} must be a positive number, got {v!r}")
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def encode_png(rgb, *, colors=None):
+    """PNG bytes of an (H, W, 3) uint8 image; colors=k stores a k-colour palette PNG (smaller).
+
+    Figures are mostly flat colours, so a small palette without dithering looks the same.
+    """
+    image = PILImage.fromarray(np.ascontiguousarray(rgb))
+    if colors is not None:
+        image = image.quantize(colors=colors, method=PILImage.Quantize.FASTOCTREE,
+                               dither=PILImage.Dither.NONE)
+    out = io.BytesIO()
+    # zlib level 1 for live PNGs (speed), 6 for stored frames (size); 9 costs 30x for ~8 %.
+    image.save(out, format="PNG", compress_level=1 if colors is None else 6)
+    return out.getvalue()
+
+
+def render_png(fig, *, colors=None):
+    """Draw a whole figure and return PNG bytes, without a tight bounding box (fast, fixed size)."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3], colors=colors)
+
+
+def _message_png(text, dpi):
+    """A small figure with only a message, used when the explorer's own figure cannot render."""
+    fig = new_figure(5, 1, dpi)
+    fig.text(0.5, 0.5, text, ha="center", va="center", color="#b00020", wrap=True)
+    return render_png(fig)
+
+
+# ----------------------------------------------------------------------------- explorer
+class Explorer:
+    """One figure, a few discrete controls, live (kernel) or static (precomputed) behaviour.
+
+    controls: list of Control (``slider``, ``choice``, ``play``); setup() -> dict with key "fig"
+    (a matplotlib Figure, see ``new_figure``) and the artists update changes;
+    update(state, **values) changes them in place and returns None or a message to show.
+    mode: "live" or "static"; None reads the environment variable MML4_WIDGETS (default live).
+    trains: the update trains a model (sliders then update on release, and the benchmark
+    holds it to the 250 ms target instead of 120 ms).
+    dpi: resolution of the PNGs; colors: palette size of static frames;
+    max_frames: refuse more combinations than this (each frame adds ~10-20 kB to the page).
+
+    Attributes for notebooks and tests: ``widget`` (the ipywidgets box), ``state``,
+    ``controls``, ``widgets`` (name -> control widget), ``values``, ``frames`` (static:
+    values tuple -> PNG bytes), ``stacks`` (static: one list of Stacks per control),
+    ``links`` (static: the jslinks), ``errors`` (list of (values, message)).
+    """
+
+    def __init__(self, controls, setup, update, *, mode=None, trains=False, dpi=80, colors=64,
+                 max_frames=256, note=STATIC_NOTE):
+        controls = list(controls) if isinstance(controls, (list, tuple)) else controls
+        if not isinstance(controls, list) or not controls:
+            raise TypeError(f"controls must be a non-empty list of Control, got {controls!r}")
+        for c in controls:
+            if not isinstance(c, Control):
+                raise TypeError(f"controls must hold Control objects (use slider, choice, play), "
+                                f"got {type(c).__name__}")
+        names = [c.name for c in controls]
+        if len(set(names)) != len(names):
+            raise ValueError(f"control names must be distinct, got {names}")
+        for arg, f in (("setup", setup), ("update", update)):
+            if not callable(f):
+                raise TypeError(f"{arg} must be callable, got {type(f).__name__}")
+        if mode is None:
+            mode = os.environ.get(ENV_VAR, "live") or "live"
+        if mode not in MODES:
+            raise ValueError(f"mode (or ${ENV_VAR}) must be one of {MODES}, got {mode!r}")
+        if not isinstance(dpi, (int, float)) or not 20 <= dpi <= 300:
+            raise ValueError(f"dpi must be a number in [20, 300], got {dpi!r}")
+        if not isinstance(colors, int) or not 2 <= colors <= 256:
+            raise ValueError(f"colors must be an int in [2, 256], got {colors!r}")
+        n_frames = int(np.prod([len(c.values) for c in controls]))
+        if n_frames > max_frames:
+            raise ValueError(f"controls give {n_frames} combinations, more than "
+                             f"max_frames={max_frames}: offer fewer values per control")
+
+        self.controls, self.mode, self.trains = controls, mode, bool(trains)
+        self.dpi, self.colors = dpi, colors
+        self._update = update
+        self.errors = []
+        self.frames, self.stacks, self.links = {}, [], []
+        self.image = None
+
+        self.state = setup()
+        if not isinstance(self.state, dict) or not isinstance(self.state.get("fig"), Figure):
+            raise TypeError(f"setup() must return a dict with a matplotlib Figure under 'fig', "
+                            f"got {type(self.state).__name__}")
+        fig = self.state["fig"]
+        fig.set_dpi(dpi)
+        FigureCanvasAgg(fig)
+        # Artists that setup marked animated are redrawn over a cached background (blitting):
+        # 5-10x faster than drawing the axes, ticks and legend again on every change.
+        self._animated = sorted(fig.findobj(lambda a: a.get_animated()), key=lambda a: a.zorder)
+        self._background = None
+        # One message box for the whole figure, shown only when update reports something.
+        self._message = fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
+                                 color="#b00020", visible=False, zorder=100, wrap=True,
+                                 animated=bool(self._animated),
+                                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9})
+        if self._animated:
+            self._animated.append(self._message)
+
+        continuous = not self.trains
+        self.widgets, shown = {}, []
+        for c in controls:
+            cu = continuous if c.continuous_update is None else c.continuous_update
+            w, box, links = _make_widget(c, cu)
+            self.widgets[c.name] = w
+            shown.append(box)
+            self.links += links
+        self.values = {c.name: c.value for c in controls}
+
+        if mode == "static":
+            display = self._build_static()
+            parts = [*shown, display]
+            if note:
+                parts.append(widgets.HTML(f'<p class="mml4-explorer-note"><small>{note}'
+                                          f"</small></p>"))
+        else:
+            self.image = widgets.Image(value=self._draw(self.values), format="png",
+                                       layout=widgets.Layout(max_width="100%"))
+            for c in controls:
+                self.widgets[c.name].observe(self._on_change, names="index")
+            display = self.image
+            parts = [*shown, display]
+        self.widget = widgets.VBox(parts)
+
+    # -- drawing
+    def _draw(self, values, colors=None):
+        """Run update for these values and render; never raises (errors show on the figure)."""
+        message = None
+        try:
+            message = self._update(self.state, **values)
+        except Exception as exc:  # noqa: BLE001 - the explorer must keep working for any value
+            message = f"Could not draw {_describe(values)}:\n{type(exc).__name__}: {exc}"
+            self.errors.append((dict(values), message))
+        if message is not None and not isinstance(message, str):
+            message = str(message)
+        self._message.set_text(message or "")
+        self._message.set_visible(bool(message))
+        try:
+            return encode_png(self._draw_canvas(), colors=colors)
+        except Exception as exc:  # noqa: BLE001
+            text = f"Could not render {_describe(values)}: {type(exc).__name__}: {exc}"
+            self.errors.append((dict(values), text))
+            return _message_png(text, self.dpi)
+
+    def _draw_canvas(self):
+        """Draw the figure (or only its animated artists) and return its (H, W, 3) pixels."""
+        fig = self.state["fig"]
+        canvas = fig.canvas
+        if not self._animated:
+            canvas.draw()
+        else:
+            if self._background is None:
+                canvas.draw()  # everything but the animated artists
+                self._background = canvas.copy_from_bbox(fig.bbox)
+            canvas.restore_region(self._background)
+            for artist in self._animated:
+                fig.draw_artist(artist)
+        return np.asarray(canvas.buffer_rgba())[..., :3]
+
+    def _on_change(self, change):
+        name = next(n for n, w in self.widgets.items() if w is change["owner"])
+        self.values = {**self.values, name: self.widgets[name].value}
+        self.image.value = self._draw(self.values)
+
+    def _build_static(self):
+        """Render every combination and nest Stacks: level k is selected by control k."""
+        sizes = [len(c.values) for c in self.controls]
+        self.stacks = [[] for _ in self.controls]
+        # One shared Layout for all frames and one for all Stacks keep the saved page small
+        # (each widget otherwise stores its own ~1 kB Layout); max_width fits narrow screens.
+        image_layout, stack_layout = widgets.Layout(max_width="100%"), widgets.Layout()
+        for combo in itertools.product(*(c.values for c in self.controls)):
+            values = dict(zip(self.values, combo, strict=True))
+            self.frames[combo] = self._draw(values, colors=self.colors)
+
+        def build(level, prefix):
+            if level == len(sizes):
+                return widgets.Image(value=self.frames[prefix], format="png",
+                                     layout=image_layout)
+            c = self.controls[level]
+            stack = widgets.Stack([build(level + 1, (*prefix, v)) for v in c.values],
+                                  selected_index=c.index, layout=stack_layout)
+            self.stacks[level].append(stack)
+            return stack
+
+        outer = build(0, ())
+        for c, level_stacks in zip(self.controls, self.stacks, strict=True):
+            for stack in level_stacks:
+                self.links.append(widgets.jslink((self.widgets[c.name], "index"),
+                                                 (stack, "selected_index")))
+        # Leave the state drawn for the initial values, as the controls show.
+        self._draw(self.values)
+        return outer
+
+    # -- public helpers
+    def set(self, **values):
+        """Set controls by name and return the PNG now shown (live: rendered; static: the frame)."""
+        for name, v in values.items():
+            if name not in self.widgets:
+                raise ValueError(f"unknown control {name!r}; controls are {list(self.widgets)}")
+            c = next(c for c in self.controls if c.name == name)
+            if v not in c.values:
+                raise ValueError(f"control {name!r}: value must be one of {list(c.values)}, "
+                                 f"got {v!r}")
+        for name, v in values.items():
+            self.widgets[name].value = v  # live mode: the observer redraws
+        if self.mode == "static":
+            self.values = {**self.values, **values}
+            self._draw(self.values)
+            return self.frame(**self.values)
+        return bytes(self.image.value)
+
+    def frame(self, **values):
+        """Static mode: the PNG the nested Stacks hold for these values (walks the Stacks)."""
+        if self.mode != "static":
+            raise ValueError("frame() needs mode='static'")
+        node = self.stacks[0][0]
+        for c in self.controls:
+            node = node.children[c.values.index(values[c.name])]
+        return bytes(node.value)
+
+    def render(self):
+        """PNG bytes of the figure as it is now."""
+        return encode_png(self._draw_canvas())
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Displaying the explorer displays its widget: a cell can end with `explorer`.
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _describe(values):
+    return ", ".join(f"{k}={_label(v)}" for k, v in values.items())

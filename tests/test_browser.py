@@ -1,0 +1,373 @@
+"""The built book in a real browser: every page offline, typeset, with working explorers.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium; a browser is never downloaded) against
+_build/html served on 127.0.0.1. Every request to any other host is blocked and reported, so
+the pages are checked as an offline reader sees them. For every page: no request leaves
+127.0.0.1, no request fails, no console error (except the harmless ones listed below), all math
+is typeset, every widget renders, and in every precomputed explorer each control changes the
+picture. A full-page screenshot of each page goes to tests/artifacts/ (git-ignored).
+
+Needs `make book` (or MML4_WIDGETS=static jupyter-book build .) and `apt-get install chromium`.
+Without them the tests skip, unless MML4_REQUIRE_BROWSER=1 (CI), which makes them fail.
+The page-weight tests at the end need only the built HTML.
+"""
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = Path(os.environ.get("MML4_BOOK_HTML", ROOT / "_build" / "html"))  # override: another build
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("MML4_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PAGE_BUDGET = 4_000_000  # bytes per page, its embedded widget state and its own images
+BOOK_BUDGET = 80_000_000  # bytes for the whole _build/html
+
+# Console messages that are known and harmless, with the reason. Matched as substrings.
+HARMLESS_CONSOLE = {
+    "Identifier 'THEBE_JS_URL' has already been declared":
+        "sphinx-thebe 0.3.1 adds its inline config script twice; the first copy defines "
+        "everything the 'Live code' button needs (it loads Thebe only when clicked)",
+    "Got invalid theme mode: . Resetting to auto.":
+        "pydata-sphinx-theme 0.17 logs this on a first visit, when no light/dark choice is "
+        "stored yet; it then follows the system setting",
+}
+
+
+# Pages whose explorers the test must find (so a broken selector cannot pass silently).
+MIN_EXPLORERS = {"chapters/explorers.html": 2}
+
+
+def _unavailable(message):
+    """Skip on a developer machine, fail in CI (MML4_REQUIRE_BROWSER=1)."""
+    if os.environ.get("MML4_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _pages():
+    if not HTML.is_dir():
+        return []
+    skip = {"_static", "_sources", "_images"}
+    return sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+                  if not skip & set(p.relative_to(HTML).parts[:-1]))
+
+
+PAGES = _pages()
+NO_BOOK = "no built book: run `make book` first (it writes _build/html)"
+
+
+def _require_book():
+    if not PAGES:
+        _unavailable(NO_BOOK)
+
+
+# ----------------------------------------------------------------------------- fixtures
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url():
+    _require_book()
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(book_url, tmp_path_factory):
+    """One Chromium per test session (per xdist worker), with a fresh profile."""
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "
+                     f"(the tests never download a browser)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Python Playwright is missing: pip install -r requirements.txt")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        blocked = []
+
+        def offline(route):
+            # The network is "off": only the local server answers.
+            if route.request.url.startswith(book_url):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
+        context.blocked = blocked
+        yield context
+        context.close()
+
+
+# ----------------------------------------------------------------------------- page checks
+VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
+# embed-amd.js renders each widget into a .widget-subarea just before its view script.
+WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
+  const area = v.previousElementSibling;
+  return area && area.classList.contains('widget-subarea')
+    && area.querySelector('.jupyter-widgets');
+})"""
+
+MATH_STATUS = """async () => {
+  const math = document.querySelectorAll('.math');
+  if (math.length && window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  const untypeset = Array.from(math).filter(m => !m.querySelector('mjx-container')).length;
+  return {math: math.length, untypeset, errors: document.querySelectorAll('mjx-merror').length,
+          mathjax: !!(window.MathJax && MathJax.startup)};
+}"""
+
+# The page's visible prose: no code, no scripts, no typeset math.
+VISIBLE_TEXT = """() => {
+  const body = document.querySelector('main') || document.body;
+  const clone = body.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight')
+       .forEach(e => e.remove());
+  return clone.innerText;
+}"""
+
+REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.IGNORECASE)
+RAW_MATH = re.compile(r"\$\$|\\\[|\\\(|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$")
+
+# The image an explorer shows now (a Stack shows only its selected child) and its hash.
+SHOWN_IMAGE = """async (area) => {
+  const img = Array.from(area.querySelectorAll('img')).find(i => i.offsetParent !== null);
+  if (!img) return null;
+  const bytes = await (await fetch(img.src)).arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return img.src + ' ' + Array.from(digest, b => b.toString(16).padStart(2, '0')).join('');
+}"""
+
+
+def _change_control(page, control):
+    """Move a control to another value the way a reader would; returns a description."""
+    kind = control.evaluate("""e => e.classList.contains('noUi-handle') ? 'slider'
+        : e.tagName === 'SELECT' ? 'select' : 'buttons'""")
+    if kind == "slider":
+        now = float(control.get_attribute("aria-valuenow"))
+        top = float(control.get_attribute("aria-valuemax"))
+        control.focus()
+        control.press("ArrowRight" if now < top else "ArrowLeft")
+    elif kind == "select":
+        n = control.evaluate("e => e.options.length")
+        i = control.evaluate("e => e.selectedIndex")
+        control.select_option(index=(i + 1) % n)
+    else:
+        control.locator("button:not(.mod-active)").first.click()
+    return kind
+
+
+def _check_explorers(page):
+    problems = []
+    areas = page.locator(".widget-subarea:has(.mml4-explorer-note)")
+    for j in range(areas.count()):
+        area = areas.nth(j)
+        controls = area.locator(".noUi-handle, select, .widget-toggle-buttons")
+        if controls.count() == 0:
+            problems.append(f"explorer {j + 1}: no controls found")
+        for k in range(controls.count()):
+            before = area.evaluate(SHOWN_IMAGE)
+            kind = _change_control(page, controls.nth(k))
+            after = before
+            for _ in range(30):  # up to 3 s for the Stack to switch
+                page.wait_for_timeout(100)
+                after = area.evaluate(SHOWN_IMAGE)
+                if after != before:
+                    break
+            if before is None or after is None:
+                problems.append(f"explorer {j + 1}: no visible image")
+            elif after.split()[1] == before.split()[1]:
+                problems.append(f"explorer {j + 1}, control {k + 1} ({kind}): moving it did not "
+                                f"change the image")
+    return problems, areas.count()
+
+
+def _visit(context, url):
+    """Open a page, let scripts and widgets settle, and list everything wrong with it."""
+    page = context.new_page()
+    console, failed = [], []
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} (HTTP {r.status})"))
+    n_blocked = len(context.blocked)
+    page.goto(url, wait_until="load")
+    problems = []
+    n_views = page.locator(VIEW_SCRIPT).count()
+    if n_views:
+        try:
+            page.wait_for_function(WIDGETS_RENDERED, arg=VIEW_SCRIPT, timeout=20_000)
+        except Exception:  # noqa: BLE001 - reported as a problem below
+            problems.append(f"not every one of the {n_views} widgets rendered within 20 s")
+        broken = page.get_by_text("Error displaying widget").count()
+        if broken:
+            problems.append(f"{broken} widget(s) show 'Error displaying widget'")
+    math = page.evaluate(MATH_STATUS)
+    if math["math"] and not math["mathjax"]:
+        problems.append(f"{math['math']} math elements but MathJax did not load")
+    if math["untypeset"]:
+        problems.append(f"{math['untypeset']} of {math['math']} math elements not typeset")
+    if math["errors"]:
+        problems.append(f"{math['errors']} MathJax errors (mjx-merror) on the page")
+    raw = sorted(set(RAW_MATH.findall(page.evaluate(VISIBLE_TEXT))))
+    if raw:
+        problems.append(f"raw LaTeX left in the text: {raw[:5]}")
+    explorer_problems, n_explorers = _check_explorers(page)
+    problems += explorer_problems
+    page.wait_for_timeout(200)  # let late requests (fonts) report
+    blocked = context.blocked[n_blocked:]
+    if blocked:
+        problems.append(f"requests leaving 127.0.0.1 (blocked): {blocked}")
+    failed = [f for f in failed if not any(b in f for b in blocked)]
+    if failed:
+        problems.append(f"failed requests: {failed}")
+    errors = [m for m in console if not any(h in m for h in HARMLESS_CONSOLE)]
+    if errors:
+        problems.append(f"console errors: {errors}")
+    return page, problems, n_views, n_explorers
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES or [None])
+def test_page_works_offline(path, book_url, browser_context):
+    if path is None:
+        _unavailable(NO_BOOK)
+    redirect = REDIRECT.search((HTML / path).read_text(encoding="utf-8", errors="replace"))
+    if redirect:  # e.g. index.html -> intro.html: check the target exists; it has its own test
+        target = (HTML / path).parent / redirect.group(1)
+        assert target.is_file(), f"{path} redirects to a missing page {redirect.group(1)}"
+        return
+    page, problems, n_views, n_explorers = _visit(browser_context, book_url + path)
+    # Guards the checks themselves: on the demo page they must find its explorers.
+    if n_explorers < MIN_EXPLORERS.get(path, 0):
+        problems.append(f"found {n_explorers} precomputed explorers ({n_views} widgets), "
+                        f"expected at least {MIN_EXPLORERS[path]}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / (path.replace("/", "__").removesuffix(".html") + ".png"),
+                    full_page=True)
+    page.close()
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+# ----------------------------------------------------------------------------- no browser needed
+def _page_weight(path):
+    """Bytes of a page (with its embedded widget state) plus the _images it shows."""
+    html_path = HTML / path
+    text = html_path.read_text(encoding="utf-8", errors="replace")
+    images = set(re.findall(r'src="([^"]*_images/[^"]+)"', text))
+    size = html_path.stat().st_size
+    for src in images:
+        image = (html_path.parent / src.split("?")[0]).resolve()
+        if image.is_file():
+            size += image.stat().st_size
+    return size
+
+
+@pytest.mark.parametrize("path", PAGES or [None])
+def test_page_weight_within_budget(path):
+    if path is None:
+        _unavailable(NO_BOOK)
+    size = _page_weight(path)
+    assert size < PAGE_BUDGET, f"{path}: {size / 1e6:.2f} MB, budget {PAGE_BUDGET / 1e6:.0f} MB"
+
+
+def test_whole_book_within_budget():
+    _require_book()
+    size = sum(p.stat().st_size for p in HTML.rglob("*") if p.is_file())
+    assert size < BOOK_BUDGET, f"_build/html is {size / 1e6:.1f} MB, budget 80 MB"
+
+
+def _widget_state(path):
+    text = (HTML / path).read_text(encoding="utf-8", errors="replace")
+    match = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+                      text, re.S)
+    return json.loads(match.group(1))["state"] if match else {}
+
+
+def _explorers_in_state(state):
+    """(controls, outer Stack id) of each precomputed explorer saved in a page."""
+    def ref(x):
+        return x.removeprefix("IPY_MODEL_")
+
+    found = []
+    for model in state.values():
+        children = [ref(c) for c in model["state"].get("children", [])]
+        kinds = [state[c]["model_name"] for c in children]
+        notes = [c for c in children if "mml4-explorer-note" in state[c]["state"].get("value", "")]
+        if model["model_name"] != "VBoxModel" or not notes or "StackModel" not in kinds:
+            continue
+        controls = []
+        for c, kind in zip(children, kinds, strict=True):
+            if kind == "HBoxModel":  # Play + SelectionSlider
+                c = next(ref(g) for g in state[c]["state"]["children"]
+                         if state[ref(g)]["model_name"] == "SelectionSliderModel")
+            if state[c]["model_name"] in ("SelectionSliderModel", "DropdownModel",
+                                          "ToggleButtonsModel"):
+                controls.append(c)
+        found.append((controls, children[kinds.index("StackModel")]))
+    return found
+
+
+@pytest.mark.parametrize("path", PAGES or [None])
+def test_saved_explorers_have_every_frame_and_every_link(path):
+    """Static mode, as saved in the page: one frame per combination, each control jslinked."""
+    if path is None:
+        _unavailable(NO_BOOK)
+    state = _widget_state(path)
+    links = {}
+    for model in state.values():
+        if model["model_name"] == "LinkModel":
+            (src, src_trait), (dst, dst_trait) = model["state"]["source"], model["state"]["target"]
+            links.setdefault((src.removeprefix("IPY_MODEL_"), src_trait), set()).add(
+                (dst.removeprefix("IPY_MODEL_"), dst_trait))
+    explorers = _explorers_in_state(state)
+    assert len(explorers) >= MIN_EXPLORERS.get(path, 0), f"{path}: explorers not found"
+    for j, (controls, outer) in enumerate(explorers):
+        sizes = [len(state[c]["state"]["_options_labels"]) for c in controls]
+        level, frames = [outer], []
+        for k, control in enumerate(controls):
+            assert links.get((control, "index")) == {(s, "selected_index") for s in level}, (
+                f"{path}: explorer {j + 1}, control {k + 1} is not linked to its {len(level)} "
+                f"stacks")
+            children = [c.removeprefix("IPY_MODEL_") for s in level
+                        for c in state[s]["state"]["children"]]
+            assert len(children) == len(level) * sizes[k]
+            level = children
+        frames = [state[c]["model_name"] for c in level]
+        assert frames == ["ImageModel"] * int(np.prod(sizes)), f"{path}: explorer {j + 1}"
+
+
+def test_pages_load_scripts_from_the_book_itself():
+    """Offline build: no <script src> or stylesheet points at another host."""
+    _require_book()
+    remote = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(https?://[^"]+)"')
+    found = {p: remote.findall((HTML / p).read_text(encoding="utf-8", errors="replace"))
+             for p in PAGES}
+    found = {p: urls for p, urls in found.items() if urls}
+    hint = ("" if shutil.which("npm") else
+            " (Node.js/npm is missing, so tools/vendor_assets.py fell back to the CDNs)")
+    assert not found, f"pages load remote scripts or styles{hint}: {found}"
