@@ -1,0 +1,52 @@
+"""The built HTML, read without a browser: no MyST markup leaked into the prose.
+
+A malformed directive (for example a backtick inside a fence's info string) does not always
+produce a Sphinx warning: the rest of the cell silently becomes a code block or plain text.
+This catches such pages by looking for MyST syntax in the text outside code cells.
+Needs `make book`; skips (or fails under MML4_REQUIRE_BROWSER=1, as CI sets) without it.
+"""
+
+import os
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+HTML = pathlib.Path(os.environ.get("MML4_BOOK_HTML", ROOT / "_build" / "html"))
+PAGES = sorted(
+    p for p in HTML.rglob("*.html")
+    if not {"_static", "_sources", "_images"} & set(p.relative_to(HTML).parts)
+) if HTML.is_dir() else []
+
+LEAKS = re.compile(
+    r"```\{|:::\{|\{(?:eq|doc|cite|ref|numref|math|exercise|solution|literalinclude)\}`"
+    r"|^:(?:label|class|language|pyobject):",
+    re.M,
+)
+
+
+def _prose(html):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main") or soup
+    for tag in main.select("div.cell_input, div.highlight, script, style, code, pre.literal-block"):
+        tag.decompose()
+    return main.get_text("\n")
+
+
+def _id(path):
+    return str(path.relative_to(HTML)) if path else "none"
+
+
+@pytest.mark.parametrize("path", PAGES or [None], ids=_id)
+def test_no_myst_markup_leaks_into_the_page(path):
+    if path is None:
+        message = "no built book: run `make book` first"
+        if os.environ.get("MML4_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    text = _prose(path.read_text(encoding="utf-8"))
+    leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
+    assert not leaks, f"{path.name}: unrendered MyST markup {leaks}"

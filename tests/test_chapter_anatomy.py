@@ -1,0 +1,60 @@
+"""Every chapter notebook has the course's anatomy (see the brief for chapter authors).
+
+Checked on the notebook sources: the Colab install cell first, one seeded import cell, learning
+goals and prerequisites, a summary, a self-check quiz whose JSON exists and is well formed,
+at least four exercises with folded solutions, and at least two auto-checked code exercises.
+"""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [(c["cell_type"], "".join(c["source"]), c.get("metadata", {})) for c in nb["cells"]]
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 1
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_anatomy(path):
+    cells = _cells(path)
+    code = [src for kind, src, _ in cells if kind == "code"]
+    md = "\n".join(src for kind, src, _ in cells if kind == "markdown")
+
+    assert code[0].startswith("# Colab only"), "the first code cell must be the Colab install cell"
+    assert any("default_rng(" in src for src in code[:3]), "a seeded rng in the import cell"
+    assert "**Learning goals.**" in md, "learning goals at the top"
+    assert "**Prerequisites.**" in md, "prerequisites at the top"
+    assert re.search(r"^## Summary", md, re.M), "a summary section"
+
+    exercises = re.findall(r"^(?::::|```+)\{exercise\}", md, re.M)
+    solutions = re.findall(r"^(?::::|```+)\{solution\}[^\n]*\n(?::[^\n]*\n)*", md, re.M)
+    assert len(exercises) >= 4, f"at least 4 exercises, found {len(exercises)}"
+    assert len(solutions) >= len(exercises), "every exercise has a solution"
+    assert all(":class: dropdown" in s for s in solutions), "solutions are folded (dropdown)"
+
+    checked = [src for src in code if re.search(r"check_\w+\(", src)]
+    assert len(checked) >= 2, f"at least 2 auto-checked code exercises, found {len(checked)}"
+
+    quiz_cells = [
+        (src, meta) for kind, src, meta in cells if kind == "code" and "display_quiz" in src
+    ]
+    assert len(quiz_cells) == 1, "one self-check quiz"
+    src, meta = quiz_cells[0]
+    assert "remove-input" in meta.get("tags", []), "the quiz cell hides its code"
+    quiz_file = re.search(r"display_quiz\(\s*[\"']([^\"']+)[\"']", src).group(1)
+    questions = json.loads((path.parent / quiz_file).read_text(encoding="utf-8"))
+    assert 3 <= len(questions) <= 5, f"3-5 quiz questions, found {len(questions)}"
+    for q in questions:
+        answers = q["answers"]
+        assert sum(a["correct"] for a in answers) >= 1, f"no correct answer: {q['question']}"
+        assert all(a.get("feedback") for a in answers), f"feedback missing: {q['question']}"
