@@ -7,7 +7,10 @@ For each explorer in mml4_lib.explorers.EXPLORERS:
 Targets on a 2-core machine: median live update <= 120 ms for forward-only explorers and
 <= 250 ms for explorers that train (Explorer(trains=True)).
 
-Usage: python benchmarks/bench_widgets.py [--repeats 3] [name ...]
+The chapter 6 playground is its own widget (mml4_lib.playground); its rows come from
+bench_playground.table_rows() and are added when all explorers are timed.
+
+Usage: python benchmarks/bench_widgets.py [--repeats 3] [--no-playground] [name ...]
 Prints a Markdown table for benchmarks/README.md.
 """
 
@@ -48,6 +51,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="explorers to time (default: all)")
     parser.add_argument("--repeats", type=int, default=3, help="sweeps over the control values")
+    parser.add_argument("--no-playground", action="store_true", help="skip the playground rows")
     args = parser.parse_args()
     unknown = set(args.names) - set(EXPLORERS)
     if unknown:
@@ -70,6 +74,10 @@ def main():
         print(f"| {name} | {'training' if trains else 'forward'} | {median:.0f} | "
               f"{max(times):.0f} | {target} | {ok} | {seconds:.1f} | {n_frames} | "
               f"{n_bytes / 1e3:.0f} |", flush=True)
+    if not args.names and not args.no_playground:
+        import bench_playground  # next to this script, which Python puts on sys.path
+
+        print("\n".join(bench_playground.table_rows()))
 
 
 if __name__ == "__main__":
