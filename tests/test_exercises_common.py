@@ -43,3 +43,15 @@ def test_check_array_value_hint_and_pass():
 def test_check_array_nan_and_none():
     assert "NaN" in check_array(np.array([np.nan]), np.array([1.0]), "z").message
     assert check_array(None, np.array([1.0]), "z").status == "not attempted"
+
+
+def test_known_mistake_names_the_first_matching_wrong_answer():
+    from mml4_lib.exercises import diagnose, known_mistake
+
+    expected = np.array([1.0, 2.0])
+    candidates = [(-expected, "wrong sign"), (2 * expected, "factor 2")]
+    assert known_mistake(2 * expected, candidates) == "factor 2"
+    assert known_mistake(expected + 5, candidates) is None
+    assert diagnose(-expected, expected, "g", candidates).message == "wrong sign"
+    assert "wrong values" in diagnose(expected + 5, expected, "g", candidates).message
+    assert diagnose(expected, expected, "g", candidates) is None

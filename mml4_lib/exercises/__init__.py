@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "check_array"]
+__all__ = [
+    "Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "check_array", "matches",
+    "known_mistake", "diagnose",
+]
 
 NOT_ATTEMPTED = "not attempted yet"
 
@@ -96,6 +99,38 @@ def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1
             f"expected {expected[worst]:.6g}, got {got[worst]:.6g}"
         )
     return None
+
+
+def matches(got, value, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True if ``got`` is an array of ``value``'s shape with the same numbers."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    value = np.asarray(value, dtype=float)
+    return got.shape == value.shape and bool(np.allclose(got, value, rtol=rtol, atol=atol))
+
+
+def known_mistake(got, candidates, *, rtol: float = 1e-6, atol: float = 1e-9):
+    """The message of the first ``(wrong value, message)`` candidate that ``got`` equals, else None.
+
+    Checkers list the typical wrong answers (a missing factor, a transposed product, ...), each
+    computed from the same inputs, so the hint names the mistake rather than only the symptom.
+    """
+    return next(
+        (message for value, message in candidates if matches(got, value, rtol=rtol, atol=atol)),
+        None,
+    )
+
+
+def diagnose(got, expected, name, candidates, *, rtol: float = 1e-6, atol: float = 1e-9):
+    """None if ``got`` equals ``expected``; else the hint of the first known mistake it equals,
+    or else :func:`check_array`'s generic shape/value hint."""
+    generic = check_array(got, expected, name)
+    if generic is None:
+        return None
+    message = known_mistake(got, candidates, rtol=rtol, atol=atol)
+    return hint(message) if message else generic
 
 
 def __getattr__(name):

@@ -10,24 +10,21 @@ derivative instead of Leaky ReLU's, the function instead of its derivative, a fi
 import numpy as np
 
 from mml4_lib.activations import leaky_relu, leaky_relu_grad, relu_grad
-from mml4_lib.exercises import Feedback, attempt, check_array, hint, passed
+from mml4_lib.exercises import (
+    Feedback,
+    attempt,
+    check_array,
+    hint,
+    known_mistake,
+    matches,
+    passed,
+)
 
 __all__ = ["check_leaky_relu_grad", "check_dead_units", "dead_units_reference"]
 
 
-def _same(got, value):
-    """True if got is an array of value's shape with the same numbers."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    value = np.asarray(value, dtype=float)
-    return got.shape == value.shape and np.allclose(got, value, rtol=1e-6, atol=1e-9)
-
-
-def _first_match(got, candidates):
-    """The message of the first (wrong value, message) pair that got equals, else None."""
-    return next((message for value, message in candidates if _same(got, value)), None)
+_same = matches
+_first_match = known_mistake
 
 
 # ----------------------------------------------------------------------------- Leaky ReLU'
