@@ -6,14 +6,11 @@ This catches such pages by looking for MyST syntax in the text outside code cell
 Needs `make book`; skips (or fails under MML4_REQUIRE_BROWSER=1, as CI sets) without it.
 """
 
-import os
-import pathlib
 import re
 
 import pytest
+from browser_support import HTML, NO_BOOK, unavailable
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-HTML = pathlib.Path(os.environ.get("MML4_BOOK_HTML", ROOT / "_build" / "html"))
 PAGES = sorted(
     p for p in HTML.rglob("*.html")
     if not {"_static", "_sources", "_images"} & set(p.relative_to(HTML).parts)
@@ -43,10 +40,7 @@ def _id(path):
 @pytest.mark.parametrize("path", PAGES or [None], ids=_id)
 def test_no_myst_markup_leaks_into_the_page(path):
     if path is None:
-        message = "no built book: run `make book` first"
-        if os.environ.get("MML4_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(NO_BOOK)
     text = _prose(path.read_text(encoding="utf-8"))
     leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
     assert not leaks, f"{path.name}: unrendered MyST markup {leaks}"

@@ -12,26 +12,16 @@ Without them the tests skip, unless MML4_REQUIRE_BROWSER=1 (CI), which makes the
 The page-weight tests at the end need only the built HTML.
 """
 
-import functools
-import http.server
 import json
-import os
 import re
 import shutil
-import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_support import HTML, NO_BOOK, PAGES, ROOT, require_book, unavailable
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = Path(os.environ.get("MML4_BOOK_HTML", ROOT / "_build" / "html"))  # override: another build
+_require_book, _unavailable = require_book, unavailable
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("MML4_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAGE_BUDGET = 4_000_000  # bytes per page, its embedded widget state and its own images
 BOOK_BUDGET = 80_000_000  # bytes for the whole _build/html
 
@@ -59,80 +49,6 @@ def _harmless(text, source):
 
 # Pages whose explorers the test must find (so a broken selector cannot pass silently).
 MIN_EXPLORERS = {"chapters/explorers.html": 2}
-
-
-def _unavailable(message):
-    """Skip on a developer machine, fail in CI (MML4_REQUIRE_BROWSER=1)."""
-    if os.environ.get("MML4_REQUIRE_BROWSER") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _pages():
-    if not HTML.is_dir():
-        return []
-    skip = {"_static", "_sources", "_images"}
-    return sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
-                  if not skip & set(p.relative_to(HTML).parts[:-1]))
-
-
-PAGES = _pages()
-NO_BOOK = "no built book: run `make book` first (it writes _build/html)"
-
-
-def _require_book():
-    if not PAGES:
-        _unavailable(NO_BOOK)
-
-
-# ----------------------------------------------------------------------------- fixtures
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def book_url():
-    _require_book()
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser_context(book_url, tmp_path_factory):
-    """One Chromium per test session (per xdist worker), with a fresh profile."""
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "
-                     f"(the tests never download a browser)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Python Playwright is missing: pip install -r requirements.txt")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        blocked = []
-
-        def offline(route):
-            # The network is "off": only the local server answers.
-            if route.request.url.startswith(book_url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", offline)
-        context.blocked = blocked
-        yield context
-        context.close()
 
 
 # ----------------------------------------------------------------------------- page checks

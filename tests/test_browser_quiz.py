@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import HTML, book_url, browser_context  # noqa: F401 (fixtures)
+from browser_support import HTML
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ_REF = re.compile(r"display_quiz\(\s*[\"']([^\"']+)[\"']")
@@ -47,7 +47,7 @@ def _plain(text):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_path, quiz_path", QUIZZES, ids=[q[0] for q in QUIZZES])
-def test_quiz_gives_the_right_feedback(page_path, quiz_path, book_url, browser_context):  # noqa: F811
+def test_quiz_gives_the_right_feedback(page_path, quiz_path, book_url, browser_context):
     questions = json.loads(quiz_path.read_text(encoding="utf-8"))
     by_feedback = {a["feedback"]: a for q in questions for a in q["answers"]}
     page = browser_context.new_page()
