@@ -34,6 +34,7 @@ Introduced on the page "How the interactive figures work" (chapters/explorers.ip
 import io
 import itertools
 import os
+import re
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -51,6 +52,36 @@ STATIC_NOTE = (
     "controls, so it works without Python. To run it live with code you can change, launch "
     "this page in Binder or Colab with the rocket icon at the top of the page."
 )
+
+
+def launch_links(start=None):
+    """HTML links that open the course live in Binder and Colab, or "" if they can't be made.
+
+    The repository comes from ``repository: url`` and ``branch`` in the book's _config.yml,
+    found in ``start`` (default: the working directory, which is chapters/ while the book
+    executes a notebook) or a parent folder. Only GitHub repositories give launch links.
+    """
+    folder = os.path.abspath(start or os.getcwd())
+    for _ in range(3):
+        path = os.path.join(folder, "_config.yml")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            repo = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+url:\s*(\S+)", text, re.M)
+            branch = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+branch:\s*(\S+)",
+                               text, re.M)
+            gh = re.fullmatch(r"https://github\.com/([^/\s]+)/([^/\s]+?)(?:\.git)?/?",
+                              repo.group(1)) if repo else None
+            if not gh:
+                return ""
+            org, name = gh.groups()
+            ref = branch.group(1) if branch else "main"
+            binder = f"https://mybinder.org/v2/gh/{org}/{name}/{ref}?urlpath=lab/tree/chapters"
+            colab = f"https://colab.research.google.com/github/{org}/{name}/blob/{ref}/chapters"
+            return (f' Or open the chapters live: <a href="{binder}">Binder</a>, '
+                    f'<a href="{colab}">Colab</a>.')
+        folder = os.path.dirname(folder)
+    return ""
 
 
 # ----------------------------------------------------------------------------- controls
@@ -304,8 +335,9 @@ class Explorer:
             display = self._build_static()
             parts = [*shown, display]
             if note:
+                links = launch_links() if note == STATIC_NOTE else ""
                 parts.append(widgets.HTML(f'<p class="mml4-explorer-note"><small>{note}'
-                                          f"</small></p>"))
+                                          f"{links}</small></p>"))
         else:
             self.image = widgets.Image(value=self._draw(self.values), format="png",
                                        layout=widgets.Layout(max_width="100%"))

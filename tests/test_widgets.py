@@ -312,3 +312,27 @@ def test_every_registered_explorer_handles_every_value(name):
         assert len(pictures) > 1, f"{name}: control {c.name} never changes the picture"
         live.set(**{c.name: c.value})
     assert live.errors == [], f"{name}: {live.errors[:3]}"
+
+
+def test_static_note_links_to_the_live_launch_from_config(tmp_path, monkeypatch):
+    from mml4_lib.widgets import launch_links
+
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "_config.yml").write_text(
+        "title: x\nrepository:\n  url: https://github.com/org/course\n  branch: dev\n"
+    )
+    monkeypatch.chdir(tmp_path / "chapters")
+    html = launch_links()
+    assert 'href="https://mybinder.org/v2/gh/org/course/dev?urlpath=lab/tree/chapters"' in html
+    assert 'href="https://colab.research.google.com/github/org/course/blob/dev/chapters"' in html
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/x\n")
+    assert launch_links() == ""
+
+
+def test_the_books_own_config_gives_launch_links():
+    import pathlib
+
+    from mml4_lib.widgets import launch_links
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    assert "mybinder.org/v2/gh/" in launch_links(root / "chapters")
