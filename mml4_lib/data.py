@@ -280,26 +280,35 @@ def polynomial_features(X, names):
 
 
 def make_grid(lim=6.0, n=100):
-    """The centres of an n x n grid of cells tiling [-lim, lim]^2, for heat maps.
+    """The centres of an n x n grid of cells tiling [low, high]^2: where heat maps are evaluated.
 
-    xs[j] = -lim + (j + 1/2) * 2 lim / n (the pixel centres of `imshow` with that extent);
-    grid[i * n + j] = (xs[j], ys[i]), so `f(grid).reshape(n, n)` has rows along y and goes
-    straight into `imshow(..., origin="lower", extent=(-lim, lim, -lim, lim))`.
-    The Playground's view is lim = 6, n = 100.
+    lim: a number L for [-L, L]^2, or a pair (low, high). xs[j] = low + (j + 1/2) (high - low)/n
+    (the pixel centres of `imshow` with that extent); grid[i * n + j] = (xs[j], ys[i]), so
+    `f(grid).reshape(n, n)` has rows along y (x2) and goes straight into
+    `imshow(..., origin="lower", extent=(low, high, low, high))`.
+    The Playground's view is lim = 6, n = 100. This is the one evaluation grid of the course:
+    heat maps, decision boundaries and the explorers all use it.
 
-    Args: lim > 0; n int >= 2.
+    Args: lim > 0 or (low, high) finite with low < high; n int >= 2.
     Returns: grid (n * n, 2) float64, xs (n,), ys (n,) (equal: the grid is square).
-    Chapter 6.
+    Chapter 1 (decision boundaries); chapter 6 (the playground).
     """
-    if isinstance(lim, bool) or not isinstance(lim, numbers.Real):
-        raise TypeError(f"lim must be a positive number, got {type(lim).__name__}")
-    if not 0.0 < lim < np.inf:
-        raise ValueError(f"lim must be positive and finite, got {lim}")
+    if isinstance(lim, bool) or not (isinstance(lim, numbers.Real) or np.shape(lim) == (2,)):
+        raise TypeError(f"lim must be a positive number or a pair (low, high), got {lim!r}")
+    if isinstance(lim, numbers.Real):
+        if not 0.0 < lim < np.inf:
+            raise ValueError(f"lim must be positive and finite, got {lim}")
+        lo, hi = -float(lim), float(lim)
+    else:
+        lo, hi = (float(v) for v in lim)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"lim must be a pair (low, high) of finite numbers with low < high, "
+                             f"got {lim!r}")
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"n must be an int >= 2, got {type(n).__name__}")
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n}")
-    xs = -lim + (np.arange(n) + 0.5) * (2 * lim / n)
+    xs = lo + (np.arange(n) + 0.5) * ((hi - lo) / n)
     ys = xs.copy()
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()]), xs, ys

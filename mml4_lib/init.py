@@ -14,9 +14,11 @@ import numpy as np
 
 from mml4_lib.base import check_float_dtype, check_generator, check_positive_int, check_real
 
-__all__ = ["INITIALIZERS", "get_initializer", "he", "lecun", "normal", "uniform", "xavier", "zeros"]
+__all__ = ["INITIALIZERS", "SCHEMES", "get_initializer", "he", "lecun", "normal", "scheme_std",
+           "uniform", "xavier", "zeros"]
 
 INITIALIZERS = ("zeros", "normal", "uniform", "lecun", "xavier", "he")
+SCHEMES = ("lecun", "xavier", "he")  # the variance-preserving ones, with a formula for the std
 
 
 def _check_shape(shape, owner):
@@ -42,6 +44,25 @@ def _fans(shape, owner):
             f"{owner}: shape must be (fan_in, fan_out) = (D_in, D_out), got {shape!r}"
         )
     return shape
+
+
+def scheme_std(scheme, fan_in, fan_out):
+    """Standard deviation of the weights of a (fan_in, fan_out) layer under a scheme.
+
+    lecun: 1 / sqrt(fan_in); xavier (Glorot): sqrt(2 / (fan_in + fan_out));
+    he: sqrt(2 / fan_in). The initializers below draw this times N(0, 1) (times their scale).
+    Args: scheme one of SCHEMES; fan_in = D_in, fan_out = D_out positive ints.
+    Returns: float. Chapter 8.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme_std: scheme must be one of {SCHEMES}, got {scheme!r}")
+    fan_in = check_positive_int(fan_in, "fan_in", "scheme_std")
+    fan_out = check_positive_int(fan_out, "fan_out", "scheme_std")
+    if scheme == "lecun":
+        return 1 / math.sqrt(fan_in)
+    if scheme == "xavier":
+        return math.sqrt(2.0 / (fan_in + fan_out))
+    return math.sqrt(2.0 / fan_in)
 
 
 def _gaussian(shape, std, rng, dtype, owner):
@@ -96,7 +117,8 @@ def lecun(shape, *, rng, scale=1.0, dtype=np.float64):
     """
     fan_in, fan_out = _fans(shape, "lecun")
     scale = _check_scale(scale, "scale", "lecun")
-    return _gaussian((fan_in, fan_out), scale / math.sqrt(fan_in), rng, dtype, "lecun")
+    std = scale * scheme_std("lecun", fan_in, fan_out)
+    return _gaussian((fan_in, fan_out), std, rng, dtype, "lecun")
 
 
 def xavier(shape, *, rng, scale=1.0, dtype=np.float64):
@@ -108,7 +130,7 @@ def xavier(shape, *, rng, scale=1.0, dtype=np.float64):
     """
     fan_in, fan_out = _fans(shape, "xavier")
     scale = _check_scale(scale, "scale", "xavier")
-    std = scale * math.sqrt(2.0 / (fan_in + fan_out))
+    std = scale * scheme_std("xavier", fan_in, fan_out)
     return _gaussian((fan_in, fan_out), std, rng, dtype, "xavier")
 
 
@@ -120,7 +142,8 @@ def he(shape, *, rng, scale=1.0, dtype=np.float64):
     """
     fan_in, fan_out = _fans(shape, "he")
     scale = _check_scale(scale, "scale", "he")
-    return _gaussian((fan_in, fan_out), scale * math.sqrt(2.0 / fan_in), rng, dtype, "he")
+    std = scale * scheme_std("he", fan_in, fan_out)
+    return _gaussian((fan_in, fan_out), std, rng, dtype, "he")
 
 
 _FUNCTIONS = {

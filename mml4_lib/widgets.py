@@ -31,7 +31,6 @@ returns a string (for example "diverged at epoch 12"), the figure shows that mes
 Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
 """
 
-import io
 import itertools
 import os
 import re
@@ -39,9 +38,9 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
+
+from mml4_lib.plotting.render import Renderer, message_png
 
 MODES = ("live", "static")
 ENV_VAR = "MML4_WIDGETS"
@@ -182,12 +181,21 @@ def play(name, values, *, value=None, labels=None, description=None, interval=40
     return _control("play", name, values, value, labels, description, None, interval)
 
 
-def _make_widget(control, continuous_update):
-    """(the widget whose ``index`` selects the value, the widget to show, its jslinks)."""
+def control_widget(control, continuous_update=True, *, layout=None):
+    """The ipywidgets for a Control: (the widget whose ``index`` selects the value, the widget
+    to show, its jslinks). layout: an optional ``ipywidgets.Layout`` (e.g. a width).
+
+    Every control of the explorers and of the live playground is made here.
+    """
+    if not isinstance(control, Control):
+        raise TypeError(f"control must be a Control (use slider, choice, play), "
+                        f"got {type(control).__name__}")
     options = list(zip(control.labels, control.values, strict=True))
     # "initial": the label takes the room it needs instead of being cut at a fixed width.
     common = {"options": options, "index": control.index, "description": control.description,
               "style": {"description_width": "initial"}}
+    if layout is not None:
+        common["layout"] = layout
     if control.kind == "dropdown":
         w = widgets.Dropdown(**common)
         return w, w, []
@@ -204,48 +212,16 @@ def _make_widget(control, continuous_update):
     return w, widgets.HBox([player, w]), [link]
 
 
-# ----------------------------------------------------------------------------- figures
-def new_figure(width=6.4, height=3.2, dpi=80):
-    """A matplotlib Figure with its own Agg canvas, outside pyplot.
+def resolve_mode(mode):
+    """"live" or "static": mode itself, or for None the environment variable MML4_WIDGETS.
 
-    Nothing created here is shown by the notebook's inline backend: the explorer shows PNGs.
-    width, height: inches; dpi: dots per inch (the explorer renders at its own dpi).
+    A running kernel defaults to live; ``make book`` sets MML4_WIDGETS=static.
     """
-    for arg, v in (("width", width), ("height", height), ("dpi", dpi)):
-        if not isinstance(v, (int, float)) or not v > 0:
-            raise ValueError(f"{arg} must be a positive number, got {v!r}")
-    fig = Figure(figsize=(width, height), dpi=dpi)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def encode_png(rgb, *, colors=None):
-    """PNG bytes of an (H, W, 3) uint8 image; colors=k stores a k-colour palette PNG (smaller).
-
-    Figures are mostly flat colours, so a small palette without dithering looks the same.
-    """
-    image = PILImage.fromarray(np.ascontiguousarray(rgb))
-    if colors is not None:
-        image = image.quantize(colors=colors, method=PILImage.Quantize.FASTOCTREE,
-                               dither=PILImage.Dither.NONE)
-    out = io.BytesIO()
-    # zlib level 1 for live PNGs (speed), 6 for stored frames (size); 9 costs 30x for ~8 %.
-    image.save(out, format="PNG", compress_level=1 if colors is None else 6)
-    return out.getvalue()
-
-
-def render_png(fig, *, colors=None):
-    """Draw a whole figure and return PNG bytes, without a tight bounding box (fast, fixed size)."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
-    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3], colors=colors)
-
-
-def _message_png(text, dpi):
-    """A small figure with only a message, used when the explorer's own figure cannot render."""
-    fig = new_figure(5, 1, dpi)
-    fig.text(0.5, 0.5, text, ha="center", va="center", color="#b00020", wrap=True)
-    return render_png(fig)
+    if mode is None:
+        mode = os.environ.get(ENV_VAR, "live") or "live"
+    if mode not in MODES:
+        raise ValueError(f"mode (or ${ENV_VAR}) must be one of {MODES}, got {mode!r}")
+    return mode
 
 
 # ----------------------------------------------------------------------------- explorer
@@ -256,8 +232,9 @@ class Explorer:
     (a matplotlib Figure, see ``new_figure``) and the artists update changes;
     update(state, **values) changes them in place and returns None or a message to show.
     mode: "live" or "static"; None reads the environment variable MML4_WIDGETS (default live).
-    trains: the update trains a model (sliders then update on release, and the benchmark
-    holds it to the 250 ms target instead of 120 ms).
+    update_on_release: sliders call update only when released (for updates that train).
+    budget_ms: the latency an update must meet (benchmarks/bench_widgets.py holds every
+    explorer to it): 120 ms for a forward pass, 250 ms for an update that trains.
     dpi: resolution of the PNGs; colors: palette size of static frames;
     max_frames: refuse more combinations than this (each frame adds ~10-20 kB to the page).
 
@@ -267,8 +244,8 @@ class Explorer:
     ``links`` (static: the jslinks), ``errors`` (list of (values, message)).
     """
 
-    def __init__(self, controls, setup, update, *, mode=None, trains=False, dpi=80, colors=64,
-                 max_frames=256, note=STATIC_NOTE):
+    def __init__(self, controls, setup, update, *, mode=None, update_on_release=False,
+                 budget_ms=120, dpi=80, colors=64, max_frames=256, note=STATIC_NOTE):
         controls = list(controls) if isinstance(controls, (list, tuple)) else controls
         if not isinstance(controls, list) or not controls:
             raise TypeError(f"controls must be a non-empty list of Control, got {controls!r}")
@@ -282,10 +259,11 @@ class Explorer:
         for arg, f in (("setup", setup), ("update", update)):
             if not callable(f):
                 raise TypeError(f"{arg} must be callable, got {type(f).__name__}")
-        if mode is None:
-            mode = os.environ.get(ENV_VAR, "live") or "live"
-        if mode not in MODES:
-            raise ValueError(f"mode (or ${ENV_VAR}) must be one of {MODES}, got {mode!r}")
+        mode = resolve_mode(mode)
+        if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not (
+                0 < budget_ms < np.inf):
+            raise ValueError(f"budget_ms must be a positive number of milliseconds, "
+                             f"got {budget_ms!r}")
         if not isinstance(dpi, (int, float)) or not 20 <= dpi <= 300:
             raise ValueError(f"dpi must be a number in [20, 300], got {dpi!r}")
         if not isinstance(colors, int) or not 2 <= colors <= 256:
@@ -295,7 +273,8 @@ class Explorer:
             raise ValueError(f"controls give {n_frames} combinations, more than "
                              f"max_frames={max_frames}: offer fewer values per control")
 
-        self.controls, self.mode, self.trains = controls, mode, bool(trains)
+        self.controls, self.mode = controls, mode
+        self.update_on_release, self.budget_ms = bool(update_on_release), budget_ms
         self.dpi, self.colors = dpi, colors
         self._update = update
         self.errors = []
@@ -306,26 +285,14 @@ class Explorer:
         if not isinstance(self.state, dict) or not isinstance(self.state.get("fig"), Figure):
             raise TypeError(f"setup() must return a dict with a matplotlib Figure under 'fig', "
                             f"got {type(self.state).__name__}")
-        fig = self.state["fig"]
-        fig.set_dpi(dpi)
-        FigureCanvasAgg(fig)
-        # Artists that setup marked animated are redrawn over a cached background (blitting):
-        # 5-10x faster than drawing the axes, ticks and legend again on every change.
-        self._animated = sorted(fig.findobj(lambda a: a.get_animated()), key=lambda a: a.zorder)
-        self._background = None
-        # One message box for the whole figure, shown only when update reports something.
-        self._message = fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
-                                 color="#b00020", visible=False, zorder=100, wrap=True,
-                                 animated=bool(self._animated),
-                                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9})
-        if self._animated:
-            self._animated.append(self._message)
+        self.state["fig"].set_dpi(dpi)
+        Renderer.of(self.state["fig"])  # made now, after the dpi is final
 
-        continuous = not self.trains
+        continuous = not self.update_on_release
         self.widgets, shown = {}, []
         for c in controls:
             cu = continuous if c.continuous_update is None else c.continuous_update
-            w, box, links = _make_widget(c, cu)
+            w, box, links = control_widget(c, cu)
             self.widgets[c.name] = w
             shown.append(box)
             self.links += links
@@ -358,29 +325,15 @@ class Explorer:
             self.errors.append((dict(values), message))
         if message is not None and not isinstance(message, str):
             message = str(message)
-        self._message.set_text(message or "")
-        self._message.set_visible(bool(message))
         try:
-            return encode_png(self._draw_canvas(), colors=colors)
+            # update may show another figure (the playground's runs): each has its renderer
+            renderer = Renderer.of(self.state["fig"])
+            renderer.set_message(message)
+            return renderer.png(colors=colors)
         except Exception as exc:  # noqa: BLE001
             text = f"Could not render {_describe(values)}: {type(exc).__name__}: {exc}"
             self.errors.append((dict(values), text))
-            return _message_png(text, self.dpi)
-
-    def _draw_canvas(self):
-        """Draw the figure (or only its animated artists) and return its (H, W, 3) pixels."""
-        fig = self.state["fig"]
-        canvas = fig.canvas
-        if not self._animated:
-            canvas.draw()
-        else:
-            if self._background is None:
-                canvas.draw()  # everything but the animated artists
-                self._background = canvas.copy_from_bbox(fig.bbox)
-            canvas.restore_region(self._background)
-            for artist in self._animated:
-                fig.draw_artist(artist)
-        return np.asarray(canvas.buffer_rgba())[..., :3]
+            return message_png(text, self.dpi)
 
     def _on_change(self, change):
         name = next(n for n, w in self.widgets.items() if w is change["owner"])
@@ -446,7 +399,7 @@ class Explorer:
 
     def render(self):
         """PNG bytes of the figure as it is now."""
-        return encode_png(self._draw_canvas())
+        return Renderer.of(self.state["fig"]).png()
 
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
-from mml4_lib import diagrams  # noqa: E402
+from mml4_lib.plotting import diagrams  # noqa: E402
 
 
 @pytest.fixture

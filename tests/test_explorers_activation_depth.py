@@ -7,14 +7,14 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mml4_lib import propagation as pr  # noqa: E402
 from mml4_lib.explorers import activation_depth as ad  # noqa: E402
+from mml4_lib.lab import propagation as pr  # noqa: E402
 from mml4_lib.losses import BCEWithLogitsLoss  # noqa: E402
 
 
 def _direct_norms(activation, depth):
     """Independent: build the net, one forward and backward pass, norms of every hidden W."""
-    X, y = pr.default_data()
+    X, y = pr.dataset()
     model = pr.make_deep_mlp(ad.INIT, activation, depth, rng=np.random.default_rng(0))
     loss = BCEWithLogitsLoss()
     loss.forward(model.forward(X), y)

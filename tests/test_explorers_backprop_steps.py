@@ -8,20 +8,17 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 
 from mml4_lib.explorers.backprop_steps import (  # noqa: E402
-    GRAPHS,
-    backprop_steps,
-    lecture_graph,
-    make_backprop_explorer,
-    one_neuron_graph,
+    make_backprop_steps_explorer,
     setup_steps,
     update_steps,
 )
 from mml4_lib.graph import (  # noqa: E402
-    BACKWARD_COLOR,
     Value,
     children_of,
     topological_order,
 )
+from mml4_lib.lab.backprop import GRAPHS, backprop_steps, lecture_graph, one_neuron_graph  # noqa: E402, E501
+from mml4_lib.plotting.value_graph import BACKWARD_COLOR  # noqa: E402
 
 GRAPH_NAMES = sorted(GRAPHS)
 
@@ -120,23 +117,23 @@ def test_every_step_is_drawn(name):
 @pytest.mark.parametrize("name", GRAPH_NAMES)
 def test_explorer_live_and_static(name):
     n = len(backprop_steps(GRAPHS[name]()))
-    live = make_backprop_explorer(name, mode="live")
+    live = make_backprop_steps_explorer(name, mode="live")
     for k in range(n):
         png = live.set(step=k)
         assert png[:4] == b"\x89PNG"
     assert live.errors == []
-    static = make_backprop_explorer(name, mode="static")
+    static = make_backprop_steps_explorer(name, mode="static")
     assert len(static.frames) == n and static.errors == []
 
 
 def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r"graph must be one of \['lecture', 'one_neuron'\]"):
-        make_backprop_explorer("mazur")
+        make_backprop_steps_explorer("mazur")
     with pytest.raises(ValueError, match="graph must be one of"):
         setup_steps("mazur")
     with pytest.raises(TypeError, match="root must be a Value, got float"):
         backprop_steps(1.0)
     state = setup_steps("lecture")
-    with pytest.raises(ValueError, match=r"step must be in \[0, 12\], got 13"):
+    with pytest.raises(ValueError, match=r"step must be an int in \[0, 12\], got 13"):
         update_steps(state, 13)
     assert isinstance(state["root"], Value)

@@ -7,18 +7,19 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from mml4_lib.activations import sigmoid
+from mml4_lib.data import make_grid
 from mml4_lib.explorers import logreg as lr
-from mml4_lib.plotting import heatmap_grid
+from mml4_lib.lab import logreg as lrc
 
 
 @pytest.fixture(scope="module")
 def data():
-    return lr.default_data()
+    return lrc.dataset()
 
 
 def test_scores_at_zero_weights(data):
     X, y = data
-    loss, acc = lr.logreg_scores(X, y, [0.0, 0.0], 0.0)
+    loss, acc = lrc.logreg_scores(X, y, [0.0, 0.0], 0.0)
     assert loss == pytest.approx(np.log(2))  # p = 1/2 for every example
     assert acc == pytest.approx(np.mean(y == 0))  # z = 0 is not > 0: everything is class 0
 
@@ -27,14 +28,14 @@ def test_scores_match_the_textbook_formula(data):
     X, y = data
     w, b = np.array([0.7, -0.2]), 0.4
     p = 1 / (1 + np.exp(-(X @ w + b)))
-    loss, acc = lr.logreg_scores(X, y, w, b)
+    loss, acc = lrc.logreg_scores(X, y, w, b)
     assert loss == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-12)
     assert acc == pytest.approx(np.mean((p > 0.5) == y))
 
 
 def test_fit_matches_scikit_learn(data):
     X, y = data
-    w, b = lr.fit_logreg(X, y)
+    w, b = lrc.fit_logreg(X, y)
     ref = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(X, y)  # C=inf: no penalty
     np.testing.assert_allclose(w, ref.coef_.ravel(), atol=1e-6)
     assert b == pytest.approx(ref.intercept_[0], abs=1e-6)
@@ -42,7 +43,7 @@ def test_fit_matches_scikit_learn(data):
 
 @pytest.mark.parametrize("w, b", [((1.0, 1.0), 0.0), ((2.0, -1.0), -3.0), ((0.0, 0.5), 3.0)])
 def test_level_lines_lie_on_their_level(w, b):
-    for level, ends in zip(lr.LEVELS, lr._level_lines(w, b), strict=True):
+    for level, ends in zip(lrc.LEVELS, lrc.level_lines(w, b, half_length=24.0), strict=True):
         t = np.linspace(0, 1, 7)[:, None]
         points = ends[0] + t * (ends[1] - ends[0])
         np.testing.assert_allclose(sigmoid(points @ np.array(w) + b), level, atol=1e-12)
@@ -56,7 +57,7 @@ def live(data):
 def test_every_combination_draws_the_direct_computation(live, data):
     X, y = data
     grid_n = live.state["image"].get_array().shape[0]
-    _, grid = heatmap_grid(lr.LIM, grid_n)
+    grid, _, _ = make_grid(lr.LIM, grid_n)
     before = None
     for w1, w2, b in itertools.product(lr.W_VALUES, lr.W_VALUES, lr.B_VALUES):
         png = live.set(w1=w1, w2=w2, b=b)
@@ -65,7 +66,7 @@ def test_every_combination_draws_the_direct_computation(live, data):
         np.testing.assert_allclose(image.ravel(), sigmoid(grid @ w + b), atol=1e-12)
         scores = live.state["points"].get_offsets()[:, 0]
         np.testing.assert_allclose(scores, np.clip(X @ w + b, -lr.Z_LIM, lr.Z_LIM))
-        loss, _ = lr.logreg_scores(X, y, w, b)
+        loss, _ = lrc.logreg_scores(X, y, w, b)
         assert f"log-loss {loss:.3f}" in live.state["title"].get_text()
         boundary = live.state["lines"][1]
         if w1 == w2 == 0:
@@ -109,4 +110,4 @@ def test_bad_data(X, y, match):
 
 def test_bad_weights(data):
     with pytest.raises(ValueError, match=r"w must have shape \(2,\), got \(3,\)"):
-        lr.logreg_scores(*data, [1.0, 2.0, 3.0], 0.0)
+        lrc.logreg_scores(*data, [1.0, 2.0, 3.0], 0.0)

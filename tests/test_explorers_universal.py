@@ -5,6 +5,7 @@ import pytest
 
 from mml4_lib.activations import Sigmoid, sigmoid
 from mml4_lib.explorers import universal as u
+from mml4_lib.lab import universal as uc
 from mml4_lib.layers import Linear, Sequential
 
 
@@ -24,16 +25,16 @@ def _direct(target, n_hidden, s, x, lo=0.0, hi=1.0):
 @pytest.mark.parametrize("n_hidden, s", [(2, 5), (6, 50), (16, 200), (64, 5000)])
 def test_network_output_matches_the_sum_of_bumps(n_hidden, s):
     x = np.linspace(-0.2, 1.2, 301)
-    params = u.bump_network(u.nielsen_target, n_hidden, s)
-    expected = _direct(u.nielsen_target, n_hidden, s, x)
-    np.testing.assert_allclose(u.network_output(params, x), expected, atol=1e-12)
-    np.testing.assert_allclose(u.bump_outputs(params, x).sum(axis=0), expected, atol=1e-12)
-    assert u.bump_outputs(params, x).shape == (n_hidden // 2, len(x))
+    params = uc.bump_network(uc.nielsen_target, n_hidden, s)
+    expected = _direct(uc.nielsen_target, n_hidden, s, x)
+    np.testing.assert_allclose(uc.network_output(params, x), expected, atol=1e-12)
+    np.testing.assert_allclose(uc.bump_outputs(params, x).sum(axis=0), expected, atol=1e-12)
+    assert uc.bump_outputs(params, x).shape == (n_hidden // 2, len(x))
 
 
 def test_network_is_a_library_mlp():
     # The constructed weights drop into Linear -> Sigmoid -> Linear and give the same output.
-    params = u.bump_network(u.nielsen_target, 8, 100)
+    params = uc.bump_network(uc.nielsen_target, 8, 100)
     rng = np.random.default_rng(0)
     net = Sequential(Linear(1, 8, rng=rng), Sigmoid(), Linear(8, 1, rng=rng))
     net.layers[0].params["W"][...] = params["W1"]
@@ -41,11 +42,11 @@ def test_network_is_a_library_mlp():
     net.layers[2].params["W"][...] = params["W2"]
     net.layers[2].params["b"][...] = params["b2"]
     x = np.linspace(0, 1, 50)
-    np.testing.assert_allclose(net.forward(x[:, None]).ravel(), u.network_output(params, x))
+    np.testing.assert_allclose(net.forward(x[:, None]).ravel(), uc.network_output(params, x))
 
 
 def test_weights_have_the_documented_layout():
-    p = u.bump_network(lambda x: 2 * x, 4, 10.0)
+    p = uc.bump_network(lambda x: 2 * x, 4, 10.0)
     np.testing.assert_allclose(p["W1"], np.full((1, 4), 10.0))
     np.testing.assert_allclose(p["centres"], [0.25, 0.75])
     np.testing.assert_allclose(p["heights"], [0.5, 1.5])
@@ -56,23 +57,23 @@ def test_weights_have_the_documented_layout():
 
 def test_constant_target_is_reproduced_exactly():
     # adjacent bumps of equal height sum to exactly that height: h (1 - sigma) + h sigma = h
-    params = u.bump_network(lambda x: np.full_like(x, 0.5), 8, 200)
-    err = u.approximation_error(lambda x: np.full_like(x, 0.5), params)
+    params = uc.bump_network(lambda x: np.full_like(x, 0.5), 8, 200)
+    err = uc.approximation_error(lambda x: np.full_like(x, 0.5), params)
     assert err["max"] < 1e-9
 
 
 def test_error_goes_to_zero_with_more_and_sharper_units():
-    errors = [u.approximation_error(u.nielsen_target,
-                                    u.bump_network(u.nielsen_target, 2 * K, 1000.0 * K))["max"]
+    errors = [uc.approximation_error(uc.nielsen_target,
+                                    uc.bump_network(uc.nielsen_target, 2 * K, 1000.0 * K))["max"]
               for K in (4, 16, 64, 256, 1024)]
     assert all(a > b for a, b in zip(errors, errors[1:], strict=False))
     assert errors[-1] < 0.005
 
 
 def test_error_values():
-    params = u.bump_network(u.nielsen_target, 16, 200)
-    e = u.approximation_error(u.nielsen_target, params)
-    diff = u.network_output(params, u.X) - u.nielsen_target(u.X)
+    params = uc.bump_network(uc.nielsen_target, 16, 200)
+    e = uc.approximation_error(uc.nielsen_target, params)
+    diff = uc.network_output(params, uc.X) - uc.nielsen_target(uc.X)
     assert e["max"] == pytest.approx(np.abs(diff).max())
     assert e["rms"] == pytest.approx(np.sqrt(np.mean(diff**2)))
 
@@ -89,7 +90,7 @@ def test_error_values():
 ])
 def test_bad_input(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
-        u.bump_network(**kwargs)
+        uc.bump_network(**kwargs)
 
 
 def test_explorer_bad_target():
@@ -103,11 +104,11 @@ def test_every_control_value_draws_the_constructed_network():
     for n_hidden in u.HIDDEN_VALUES:
         for s in u.STEEPNESS_VALUES:
             assert u.update_universal(state, n_hidden, s) is None
-            params = u.bump_network(u.nielsen_target, n_hidden, s)
+            params = uc.bump_network(uc.nielsen_target, n_hidden, s)
             x, y = state["net"].get_data()
-            np.testing.assert_allclose(y, u.network_output(params, u.X))
+            np.testing.assert_allclose(y, uc.network_output(params, uc.X))
             assert len(state["bumps"].get_segments()) == n_hidden // 2
-            e = u.approximation_error(u.nielsen_target, params)
+            e = uc.approximation_error(uc.nielsen_target, params)
             assert f"max |F - f| = {e['max']:.3f}" in state["title"].get_text()
             np.testing.assert_allclose(state["err"].get_data()[1],
                                        np.clip(e["error"], -0.3, 0.3))

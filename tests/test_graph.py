@@ -14,15 +14,17 @@ from mml4_lib.gradcheck import numerical_gradient, rel_error  # noqa: E402
 from mml4_lib.graph import (  # noqa: E402
     Value,
     children_of,
-    draw_graph,
-    figure_size,
-    graph_figure,
-    layout,
     neuron,
-    node_text,
-    set_highlight,
     squared_error,
     topological_order,
+)
+from mml4_lib.lab.backprop import layout  # noqa: E402
+from mml4_lib.plotting.value_graph import (  # noqa: E402
+    draw_value_graph,
+    figure_size,
+    graph_figure,
+    node_text,
+    set_highlight,
 )
 
 
@@ -207,12 +209,12 @@ def test_drawing_rejects_bad_arguments():
     out = Value(1.0, "a") * 2
     fig, ax = plt.subplots()
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes, got NoneType"):
-        draw_graph(out, None)
+        draw_value_graph(None, out)
     with pytest.raises(ValueError, match="mode must be 'forward', 'backward' or 'both', got 'up'"):
-        draw_graph(out, ax, mode="up")
+        draw_value_graph(ax, out, mode="up")
     with pytest.raises(ValueError, match="highlight must be a node of the graph"):
-        draw_graph(out, ax, highlight=Value(0.0))
-    art = draw_graph(out, ax)
+        draw_value_graph(ax, out, highlight=Value(0.0))
+    art = draw_value_graph(ax, out)
     with pytest.raises(ValueError, match="node must be a node of the drawn graph"):
         set_highlight(art, Value(0.0))
     plt.close(fig)
@@ -249,7 +251,7 @@ def test_drawing_matches_the_graph(mode):
     L = one_neuron(*leaves)
     L.backward()
     fig, ax = graph_figure(L)
-    art = draw_graph(L, ax, mode=mode, highlight=leaves[2])
+    art = draw_value_graph(ax, L, mode=mode, highlight=leaves[2])
     pos = layout(L)
     order = topological_order(L)
     assert list(art.boxes) == order

@@ -16,6 +16,29 @@ def test_core_import_does_not_pull_matplotlib_or_ipywidgets():
     assert out.stdout.strip() == "", f"core import pulled in: {out.stdout.strip()}"
 
 
+def test_compute_layer_needs_no_matplotlib_or_ipywidgets():
+    # Every core and lab module (and the scalar autograd) imports with both blocked: the
+    # numbers the book shows never depend on a figure or a widget.
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('matplotlib', 'ipywidgets', 'PIL'):\n"
+        "            raise ImportError(f'blocked: {name}')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import mml4_lib, mml4_lib.lab\n"
+        "names = ['mml4_lib.' + m for m in ('activations', 'base', 'data', 'gradcheck', 'graph',\n"
+        "         'init', 'layers', 'losses', 'optim', 'stats', 'train')]\n"
+        "names += ['mml4_lib.lab.' + i.name for i in pkgutil.iter_modules(mml4_lib.lab.__path__)]\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) >= 20  # 11 core modules and every lab module were imported
+
+
 def test_lazy_module_loads_on_first_use():
     import mml4_lib
 

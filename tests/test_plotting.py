@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from mml4_lib import plotting  # noqa: E402
+from mml4_lib.data import make_grid  # noqa: E402
 from mml4_lib.train import History  # noqa: E402
 
 ORANGE, BLUE = to_rgba("#f59322"), to_rgba("#0877bd")
@@ -36,14 +37,6 @@ def test_playground_cmap_goes_orange_white_blue_and_nan_is_grey():
 
 
 # ----------------------------------------------------------------------------- heat maps
-def test_heatmap_grid_gives_cell_centres_with_x1_fastest():
-    centres, points = plotting.heatmap_grid(6, 4)
-    np.testing.assert_allclose(centres, [-4.5, -1.5, 1.5, 4.5])
-    assert points.shape == (16, 2)
-    np.testing.assert_allclose(points[1], [-1.5, -4.5])  # next column: x1 moves
-    np.testing.assert_allclose(points[4], [-4.5, -1.5])  # next row: x2 moves
-
-
 def test_plot_heatmap_renders_values_and_nan_as_grey():
     fig = Figure(figsize=(1, 1), dpi=40)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -76,8 +69,6 @@ def test_plot_heatmap_rejects_bad_input(ax):
         plotting.plot_heatmap(ax, np.zeros((2, 2)), vmin=1, vmax=0)
     with pytest.raises(ValueError, match="lim must be a positive number"):
         plotting.plot_heatmap(ax, np.zeros((2, 2)), lim=-1)
-    with pytest.raises(ValueError, match="n must be an integer >= 2"):
-        plotting.heatmap_grid(6, 1)
 
 
 # ----------------------------------------------------------------------------- decision boundary
@@ -144,7 +135,7 @@ def test_update_decision_boundary_reuses_the_image(ax):
     image, old_boundary = art["image"], art["boundary"]
     same = plotting.update_decision_boundary(art, lambda P: _sigmoid(-P @ W_TRUE))
     assert same is art and art["image"] is image and list(ax.images) == [image]
-    _, grid = plotting.heatmap_grid(4, 30)
+    grid, _, _ = make_grid(4, 30)
     np.testing.assert_allclose(image.get_array(), _sigmoid(-grid @ W_TRUE).reshape(30, 30))
     assert old_boundary not in ax.get_children() and art["boundary"] in ax.get_children()
     plotting.update_decision_boundary(art, lambda P: np.full(len(P), np.nan))  # diverged

@@ -5,11 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from mml4_lib import propagation as pr
 from mml4_lib.activations import ReLU, Tanh
+from mml4_lib.init import scheme_std
+from mml4_lib.lab import propagation as pr
 from mml4_lib.layers import Linear, Sequential
 from mml4_lib.losses import BCEWithLogitsLoss
 from mml4_lib.optim import SGD
+from mml4_lib.plotting import scale_label
 from mml4_lib.train import fit
 
 
@@ -26,7 +28,7 @@ def rng(seed=0):
 ])
 def test_init_spec_and_label(scale, spec, label):
     assert pr.init_spec(scale) == spec
-    assert pr.scale_label(scale) == label
+    assert scale_label(scale) == label
 
 
 @pytest.mark.parametrize("bad", [-0.1, math.inf, math.nan, "glorot", True, None, [0.1]])
@@ -36,12 +38,12 @@ def test_init_spec_rejects_bad_scales(bad):
 
 
 def test_init_std_known_values():
-    assert pr.init_std("lecun", 100, 7) == pytest.approx(0.1)
-    assert pr.init_std("xavier", 30, 70) == pytest.approx(math.sqrt(0.02))
-    assert pr.init_std("he", 50, 3) == pytest.approx(0.2)
+    assert scheme_std("lecun", 100, 7) == pytest.approx(0.1)
+    assert scheme_std("xavier", 30, 70) == pytest.approx(math.sqrt(0.02))
+    assert scheme_std("he", 50, 3) == pytest.approx(0.2)
     # for a square layer Xavier and LeCun agree; He is sqrt(2) times LeCun
-    assert pr.init_std("xavier", 64, 64) == pytest.approx(pr.init_std("lecun", 64, 64))
-    assert pr.init_std("he", 64, 64) == pytest.approx(math.sqrt(2) * pr.init_std("lecun", 64, 1))
+    assert scheme_std("xavier", 64, 64) == pytest.approx(scheme_std("lecun", 64, 64))
+    assert scheme_std("he", 64, 64) == pytest.approx(math.sqrt(2) * scheme_std("lecun", 64, 1))
 
 
 def test_init_std_matches_the_library_initializers():
@@ -50,7 +52,7 @@ def test_init_std_matches_the_library_initializers():
         model = pr.make_deep_mlp(scheme, "tanh", 1, width=400, n_in=300, rng=rng(1),
                                  dtype=np.float64)
         W = model.layers[0].params["W"]
-        assert W.std() == pytest.approx(pr.init_std(scheme, 300, 400), rel=0.02)
+        assert W.std() == pytest.approx(scheme_std(scheme, 300, 400), rel=0.02)
 
 
 @pytest.mark.parametrize("args, match", [
@@ -60,8 +62,8 @@ def test_init_std_matches_the_library_initializers():
     (("lecun", True, 4), "fan_in must be an int >= 1"),
 ])
 def test_init_std_bad_input(args, match):
-    with pytest.raises(ValueError, match=match):
-        pr.init_std(*args)
+    with pytest.raises((TypeError, ValueError), match=match):
+        scheme_std(*args)
 
 
 # ----------------------------------------------------------------------------- networks
@@ -89,7 +91,7 @@ def test_make_deep_mlp_bad_input(kwargs, match):
 
 
 def test_default_data_is_standardized_and_read_only():
-    X, y = pr.default_data()
+    X, y = pr.dataset()
     assert X.shape == (200, 2) and X.dtype == np.float32 and y.shape == (200,)
     assert np.mean(X.astype(np.float64) ** 2) == pytest.approx(1.0, rel=1e-5)
     assert set(np.unique(y)) == {0, 1}
@@ -162,7 +164,7 @@ def test_predicted_variances_bad_input(args, kwargs, match):
 # ----------------------------------------------------------------------------- experiments
 def _direct_forward(scale, activation, depth):
     """Independent pass: build the same net, run it layer by layer by hand."""
-    X, y = pr.default_data()
+    X, y = pr.dataset()
     model = pr.make_deep_mlp(scale, activation, depth, rng=rng(0))
     acts, x = [], X
     h = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0),
@@ -195,7 +197,7 @@ def test_initial_diagnostics_match_a_direct_computation(scale, activation, depth
 
 
 def test_initial_diagnostics_gradients_match_backward():
-    X, y = pr.default_data()
+    X, y = pr.dataset()
     model = pr.make_deep_mlp("he", "relu", 3, rng=rng(0))
     loss = BCEWithLogitsLoss()
     loss.forward(model.forward(X), y)
@@ -208,7 +210,7 @@ def test_initial_diagnostics_gradients_match_backward():
 def test_outliers_are_counted_in_the_edge_bins():
     # ReLU with scale 3 explodes: most values are beyond the range, all of them are counted.
     diag = pr.initial_diagnostics(3.0, "relu", 4)
-    X, _ = pr.default_data()
+    X, _ = pr.dataset()
     assert np.all(diag["act_hist"].sum(axis=1) == len(X) * pr.WIDTH)
     assert diag["act_hist"][-1, -1] > 0.3 * len(X) * pr.WIDTH
     assert diag["std"][-1] > 1e3
@@ -240,7 +242,7 @@ def test_results_are_cached_and_read_only():
 
 
 def test_training_curve_is_the_library_fit():
-    X, y = pr.default_data()
+    X, y = pr.dataset()
     model = pr.make_deep_mlp("lecun", "tanh", 2, rng=rng(0))
     h = fit(model, BCEWithLogitsLoss(), SGD(pr.LR, momentum=pr.MOMENTUM), X, y, epochs=7,
             rng=rng(0))
@@ -264,11 +266,3 @@ def test_experiments_bad_input(args, match):
     for f in (pr.initial_diagnostics, pr.training_curve):
         with pytest.raises(ValueError, match=match):
             f(*args)
-
-
-def test_experiments_run_blas_on_one_thread():
-    # Small matrices: a second BLAS thread only adds waiting (see _one_blas_thread).
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with pr._one_blas_thread():
-        blas = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
-        assert blas and all(lib["num_threads"] == 1 for lib in blas)

@@ -21,7 +21,8 @@ from mml4_lib.exercises import (
     known_mistake,
     passed,
 )
-from mml4_lib.propagation import init_std, predicted_variances
+from mml4_lib.init import scheme_std as init_std
+from mml4_lib.lab.propagation import predicted_variances
 
 __all__ = ["check_init_std", "check_relu_variances", "relu_variances_reference"]
 

@@ -1,18 +1,18 @@
-"""The book's explorers: one module per explorer, each with a ``make_<name>_explorer`` function.
+"""The book's explorers: one module per explorer, each with a ``make_<file name>_explorer``.
 
-Every module here follows the same pattern (see neuron.py): a compute function (numbers in,
-numbers out), setup/update functions that draw, and ``make_<name>_explorer(*, mode=None)``
-returning a ``mml4_lib.widgets.Explorer``. ``EXPLORERS`` maps each name to its make function;
-it is found by scanning this package, so a new module needs no registration. The headless tests
-(tests/test_widgets.py) and benchmarks/bench_widgets.py run every explorer in it.
+Every module here only draws and wires (see neuron.py): its numbers come from the NumPy module
+of the same name in ``mml4_lib.lab``; ``setup_*``/``update_*`` draw, and
+``make_<name>_explorer(*, mode=None)`` returns a ``mml4_lib.widgets.Explorer``. ``EXPLORERS``
+maps each name to its make function; it is found by scanning this package, so a new module
+needs no registration, and a test checks that every key is its module's file name. The
+headless tests (tests/test_widgets.py) and benchmarks/bench_widgets.py run every explorer in it.
+Nothing is imported until asked for: the package itself needs neither ipywidgets nor matplotlib.
 """
 
 import functools
 import importlib
 import pkgutil
 import re
-
-from mml4_lib.explorers.neuron import make_neuron_explorer
 
 __all__ = ["EXPLORERS", "discover", "make_neuron_explorer"]
 
@@ -34,4 +34,8 @@ def __getattr__(name):
     # EXPLORERS imports every explorer module, so it is built only when someone asks for it.
     if name == "EXPLORERS":
         return discover()
+    if name == "make_neuron_explorer":  # the page "How the interactive figures work" uses it
+        from mml4_lib.explorers.neuron import make_neuron_explorer
+
+        return make_neuron_explorer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

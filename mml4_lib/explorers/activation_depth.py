@@ -5,7 +5,7 @@ initialization, the library's default) with a different activation: on the left,
 dL/dW for every hidden layer at initialization, on a log axis, with the other activations in
 grey for comparison; on the right, the training loss over a few dozen SGD steps.
 
-Three layers: ``mml4_lib.propagation`` computes (``initial_diagnostics`` and
+Three layers: ``mml4_lib.lab.propagation`` computes (``gradient_norms`` and
 ``training_curve``, cached), ``setup_activation_depth``/``update_activation_depth`` draw,
 ``make_activation_depth_explorer`` wires the controls.
 Introduced in chapter 7 (Activations).
@@ -13,25 +13,18 @@ Introduced in chapter 7 (Activations).
 
 import numpy as np
 
+from mml4_lib.lab.propagation import HIDDEN_ACTIVATIONS, STEPS, gradient_norms, training_curve
 from mml4_lib.plotting import PLAYGROUND_BLUE
-from mml4_lib.propagation import HIDDEN_ACTIVATIONS, STEPS, initial_diagnostics, training_curve
-from mml4_lib.widgets import Explorer, choice, new_figure, slider
+from mml4_lib.plotting.render import new_figure
+from mml4_lib.widgets import Explorer, choice, slider
 
-__all__ = ["DEPTHS", "INIT", "NORM_LIM", "gradient_norms", "setup_activation_depth",
+__all__ = ["DEPTHS", "INIT", "NORM_LIM", "setup_activation_depth",
            "update_activation_depth", "make_activation_depth_explorer"]
 
 DEPTHS = (2, 4, 6, 8, 10)
 INIT = "xavier"  # one initialization for every activation: only the nonlinearity changes
 NORM_LIM = (1e-12, 1e2)
 _LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU"}
-
-
-def gradient_norms(activation, depth):
-    """||dL/dW_l|| for the hidden layers l = 1 ... depth at initialization (Xavier).
-
-    Returns: (depth,) read-only array (from ``propagation.initial_diagnostics``).
-    """
-    return initial_diagnostics(INIT, activation, depth)["grad_norm"]
 
 
 def setup_activation_depth():
@@ -71,7 +64,7 @@ def update_activation_depth(state, activation, depth):
     rest = [a for a in HIDDEN_ACTIVATIONS if a != activation]
     ends = []
     for line, other in zip(state["others"], rest, strict=True):
-        norms = np.maximum(gradient_norms(other, depth), NORM_LIM[0])
+        norms = np.maximum(gradient_norms(other, depth, scale=INIT), NORM_LIM[0])
         line.set_data(layers, norms)
         ends.append(np.log10(norms[-1]))
     # Labels at the lines' right ends, pushed apart to at least one decade.
@@ -82,7 +75,7 @@ def update_activation_depth(state, activation, depth):
     for k, i in enumerate(order):
         state["other_labels"][i].set_position((depth + 0.15, 10.0 ** y[k]))
         state["other_labels"][i].set_text(_LABELS[rest[i]])
-    norms = gradient_norms(activation, depth)
+    norms = gradient_norms(activation, depth, scale=INIT)
     state["main"].set_data(layers, np.maximum(norms, NORM_LIM[0]))
     ratio = norms[0] / norms[-1] if norms[-1] > 0 else np.nan
     state["title"].set_text(f"{_LABELS[activation]}, {depth} layers: "
@@ -107,4 +100,4 @@ def make_activation_depth_explorer(*, mode=None):
         slider("depth", DEPTHS, value=DEPTHS[-1], description="hidden layers"),
     ]
     return Explorer(controls, setup_activation_depth, update_activation_depth, mode=mode,
-                    trains=True, dpi=80, colors=16)
+                    update_on_release=True, budget_ms=250, dpi=80, colors=16)

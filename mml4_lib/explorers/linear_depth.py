@@ -5,99 +5,30 @@ linear or with tanh after every hidden layer. However deep, the linear network c
 affine function x W + b with W = W_1 W_2 ... W_L, so its decision boundary is one straight line
 and it cannot solve XOR; with tanh two layers are already enough.
 
-Three layers: ``xor_data``, ``train_depth`` and ``affine_residual`` compute, ``setup_depth`` /
-``update_depth`` draw, ``make_linear_depth_explorer`` wires the controls. Trained networks
-are cached, so a combination seen once redraws without training. Introduced in chapter 2
-(Composing linear models).
+Three layers: ``mml4_lib.lab.linear_depth`` computes (``train_depth``, ``collapse``,
+``affine_residual``), ``setup_depth``/``update_depth`` draw, ``make_linear_depth_explorer``
+wires the controls. Trained networks are cached, so a combination seen once redraws without
+training. Introduced in chapter 2 (Composing linear models).
 """
 
 import numpy as np
 from contourpy import contour_generator  # matplotlib's own contouring library
 
-from mml4_lib.activations import Identity, sigmoid
-from mml4_lib.data import make_xor
-from mml4_lib.layers import Linear, make_mlp
+from mml4_lib.activations import sigmoid
+from mml4_lib.data import make_grid
+from mml4_lib.lab.linear_depth import EPOCHS, dataset, train_depth
 from mml4_lib.losses import BCEWithLogitsLoss
-from mml4_lib.optim import Adam
-from mml4_lib.plotting import heatmap_grid, plot_decision_boundary, plot_loss_curves
-from mml4_lib.train import accuracy, fit
-from mml4_lib.widgets import Explorer, choice, new_figure, slider
+from mml4_lib.plotting import plot_decision_boundary, plot_loss_curves
+from mml4_lib.plotting.render import new_figure
+from mml4_lib.train import accuracy
+from mml4_lib.widgets import Explorer, choice, slider
 
-__all__ = ["DEPTHS", "ACTIVATIONS", "WIDTH", "EPOCHS", "LR", "LIM", "xor_data", "train_depth",
-           "collapse", "affine_residual", "setup_depth", "update_depth",
-           "make_linear_depth_explorer"]
+__all__ = ["DEPTHS", "HIDDEN", "LIM", "setup_depth", "update_depth", "make_linear_depth_explorer"]
+
 
 DEPTHS = (1, 2, 3, 4, 5, 6)
-ACTIVATIONS = ("linear", "tanh")
-WIDTH = 8  # hidden units per layer
-EPOCHS = 200  # full-batch Adam steps; enough for tanh to solve XOR at every depth here
-LR = 0.03
+HIDDEN = ("linear", "tanh")  # the activation after every hidden layer
 LIM = 6.0
-
-
-def xor_data(n_samples=200, *, seed=0):
-    """The XOR data set of chapter 2: make_xor(n_samples, 0) with rng seed `seed`.
-
-    Returns X (N, 2) float64, y (N,) int in {0, 1}.
-    """
-    return make_xor(n_samples, 0.0, rng=np.random.default_rng(seed))
-
-
-def train_depth(X, y, depth, activation, *, width=WIDTH, epochs=EPOCHS, lr=LR, seed=0,
-                dtype=np.float32):
-    """Train a `depth`-layer network with logistic output on (X, y) by full-batch Adam.
-
-    depth: number of Linear layers (1 = logistic regression); activation: "linear" or "tanh",
-    applied after every hidden layer. Layer sizes [2, width, ..., width, 1].
-    Shapes: X (N, 2), y (N,). Returns (model, History). Deterministic for a given seed. Chapter 2.
-    """
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1 (the number of Linear layers), "
-                         f"got {depth!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-    rng = np.random.default_rng(seed)
-    sizes = [X.shape[1], *([width] * (depth - 1)), 1]
-    model = make_mlp(sizes, activation=activation, rng=rng, dtype=dtype)
-    history = fit(model, BCEWithLogitsLoss(), Adam(lr=lr), X, y, epochs=epochs, rng=rng)
-    return model, history
-
-
-def collapse(model):
-    """The single affine map equal to a purely linear network: out = x W + b.
-
-    For layers out_l = out_{l-1} W_l + b_l: W = W_1 W_2 ... W_L and
-    b = (...((b_1 W_2 + b_2) W_3 + b_3) ...) W_L + b_L.
-    model: a Sequential whose layers are all Linear (or identity activations).
-    Returns W (D_0, D_L), b (D_L,) in float64. Chapter 2.
-    """
-    if not hasattr(model, "layers"):
-        raise TypeError(f"model must be a Sequential, got {type(model).__name__}")
-    for i, m in enumerate(model.layers):
-        if not isinstance(m, (Linear, Identity)):
-            raise ValueError(f"model must hold only Linear layers (and Identity), but layer {i} "
-                             f"is {type(m).__name__}: a nonlinearity does not collapse")
-    layers = [m for m in model.layers if isinstance(m, Linear)]
-    W = np.eye(layers[0].params["W"].shape[0])
-    b = np.zeros(layers[0].params["W"].shape[0])
-    for layer in layers:
-        W_l = layer.params["W"].astype(np.float64)
-        W, b = W @ W_l, b @ W_l + layer.params["b"].astype(np.float64)
-    return W, b
-
-
-def affine_residual(model, points):
-    """How far the network's output is from the best-fitting plane over `points`.
-
-    Fits out ~ a1 x1 + a2 x2 + c by least squares and returns the largest absolute
-    residual divided by the largest |out| (0 means: exactly an affine function, up to rounding).
-    Shapes: points (M, 2) -> float. Chapter 2.
-    """
-    out = model.forward(np.asarray(points, dtype=model.layers[0].params["W"].dtype))
-    out = out.astype(np.float64).ravel()
-    A = np.column_stack([points, np.ones(len(points))])
-    coef, *_ = np.linalg.lstsq(A, out, rcond=None)
-    return float(np.max(np.abs(A @ coef - out)) / max(np.max(np.abs(out)), 1e-300))
 
 
 def setup_depth(X, y):
@@ -128,7 +59,7 @@ def setup_depth(X, y):
     (line,) = curves["lines"]
     for artist in (surface["image"], *surface["points"], boundary, line, curves["note"], title):
         artist.set_animated(True)
-    _, grid = heatmap_grid(LIM, 80)
+    grid, _, _ = make_grid(LIM, 80)
     return {"fig": fig, "image": surface["image"], "boundary": boundary, "loss": line,
             "note": curves["note"], "title": title, "X": X, "y": y, "grid": grid, "cache": {}}
 
@@ -139,9 +70,8 @@ def _contour_segments(values, lim, level=0.5):
     Uses matplotlib's contour generator without creating artists, so the result can be set on
     an existing animated Line2D.
     """
-    n = values.shape[0]
-    centres = -lim + (np.arange(n) + 0.5) * 2 * lim / n
-    lines = contour_generator(centres, centres, values).lines(level)
+    _, xs, ys = make_grid(lim, values.shape[0])
+    lines = contour_generator(xs, ys, values).lines(level)
     if not lines:
         return np.array([np.nan]), np.array([np.nan])
     joined = np.concatenate([np.vstack([seg, [np.nan, np.nan]]) for seg in lines])
@@ -179,16 +109,17 @@ def update_depth(state, depth, activation):
 def make_linear_depth_explorer(X=None, y=None, *, mode=None):
     """Depth 1..6 x {linear, tanh} on XOR: 12 combinations, each trained once and cached.
 
-    X (N, 2), y (N,): the data (default: ``xor_data()``).
+    X (N, 2), y (N,): the data (default: ``mml4_lib.lab.linear_depth.dataset()``).
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer. Chapter 2.
     """
     if X is None and y is None:
-        X, y = xor_data()
+        X, y = dataset()
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
         raise ValueError(f"X must have shape (N, 2) and y shape (N,), got {X.shape} and {y.shape}")
     controls = [slider("depth", DEPTHS, value=3, description="layers"),
-                choice("activation", ACTIVATIONS, value="linear", buttons=True,
+                choice("activation", HIDDEN, value="linear", buttons=True,
                        description="hidden")]
-    return Explorer(controls, lambda: setup_depth(X, y), update_depth, mode=mode, trains=True)
+    return Explorer(controls, lambda: setup_depth(X, y), update_depth, mode=mode,
+                    update_on_release=True, budget_ms=250)

@@ -6,99 +6,28 @@ the surface with the contours p = 0.1, 0.5, 0.9 and the data on the left, and on
 same model seen along w: every example at its score z = w^T x + b against the curve sigma(z).
 The title gives the log-loss of these weights and the best log-loss reachable on the data.
 
-Three layers: ``logreg_scores`` and ``fit_logreg`` compute, ``setup_logreg``/``update_logreg``
-draw, ``make_logreg_explorer`` wires the controls. Introduced in chapter 1 (Logistic
-regression, revisited).
+Three layers: ``mml4_lib.lab.logreg`` computes (``logreg_scores``, ``fit_logreg``,
+``level_lines``), ``setup_logreg``/``update_logreg`` draw, ``make_logreg_explorer`` wires the
+controls. Introduced in chapter 1 (Logistic regression, revisited).
 """
 
 import numpy as np
 
 from mml4_lib.activations import sigmoid
-from mml4_lib.data import make_gauss
-from mml4_lib.plotting import (
-    PLAYGROUND_BLUE,
-    PLAYGROUND_ORANGE,
-    heatmap_grid,
-    plot_decision_boundary,
-)
-from mml4_lib.widgets import Explorer, new_figure, slider
+from mml4_lib.data import make_grid
+from mml4_lib.lab.logreg import LEVELS, check_data, dataset, fit_logreg, level_lines, logreg_scores
+from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE, plot_decision_boundary
+from mml4_lib.plotting.render import new_figure
+from mml4_lib.widgets import Explorer, slider
 
-__all__ = ["W_VALUES", "B_VALUES", "LEVELS", "LIM", "Z_LIM", "default_data", "logreg_scores",
-           "fit_logreg", "setup_logreg", "update_logreg", "make_logreg_explorer"]
+__all__ = ["W_VALUES", "B_VALUES", "LIM", "Z_LIM", "setup_logreg", "update_logreg",
+           "make_logreg_explorer"]
+
 
 W_VALUES = (-1.0, 0.0, 0.5, 1.0, 2.0)
 B_VALUES = (0.0, 3.0)  # few frames: each adds ~15 kB to the static page
-LEVELS = (0.1, 0.5, 0.9)  # contours: the boundary and the edges of the "unsure" band
 LIM = 6.0  # the plane [-6, 6]^2, as in TensorFlow Playground
 Z_LIM = 16.0  # range of the score axis on the right
-
-
-def default_data():
-    """The data set of chapter 1: two overlapping Gaussian blobs, make_gauss(200, 0.5), seed 0.
-
-    Returns X (200, 2), y (200,). Chapter 1.
-    """
-    return make_gauss(200, 0.5, rng=np.random.default_rng(0))
-
-
-def _check_data(X, y):
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape (N, 2), got {X.shape}")
-    if y.shape != (len(X),):
-        raise ValueError(f"y must have shape ({len(X)},) to match X, got {y.shape}")
-    if not np.all((y == 0) | (y == 1)):
-        raise ValueError("y must hold labels 0 and 1")
-    return X, y
-
-
-def logreg_scores(X, y, w, b):
-    """Log-loss and accuracy of the logistic regression p = sigma(X w + b).
-
-    log-loss = mean(softplus(z) - y z) with z = X w + b (the stable form of
-    -mean(y log p + (1 - y) log(1 - p))); accuracy = share of examples with (z > 0) == y.
-    Shapes: X (N, 2), y (N,), w (2,), b scalar -> (loss float, accuracy float). Chapter 1.
-    """
-    X, y = _check_data(X, y)
-    w = np.asarray(w, dtype=float)
-    if w.shape != (2,):
-        raise ValueError(f"w must have shape (2,), got {w.shape}")
-    z = X @ w + float(b)
-    loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
-    return loss, float(np.mean((z > 0) == (y == 1)))
-
-
-def fit_logreg(X, y, *, lr=1.0, steps=500):
-    """The minimum of the log-loss by full-batch gradient descent from w = 0, b = 0.
-
-    Uses the gradient derived in chapter 1: dw = X^T (p - y) / N, db = mean(p - y).
-    Shapes: X (N, 2), y (N,) -> (w (2,), b float). The log-loss is convex, so for data that
-    one line cannot separate perfectly this converges to the unique minimum. Chapter 1.
-    """
-    X, y = _check_data(X, y)
-    w, b = np.zeros(2), 0.0
-    for _ in range(steps):
-        err = sigmoid(X @ w + b) - y
-        w -= lr * X.T @ err / len(X)
-        b -= lr * err.mean()
-    return w, b
-
-
-def _level_lines(w, b, levels=LEVELS, half_length=4 * LIM):
-    """End points of the straight contours sigma(w^T x + b) = level, one (2, 2) array per level.
-
-    The contour is the line w^T x + b = logit(level): through x0 = (logit(level) - b) w / |w|^2,
-    along the direction (-w2, w1). Long enough to cross the plot; the axes clip it.
-    """
-    w = np.asarray(w, dtype=float)
-    norm2 = float(w @ w)
-    along = np.array([-w[1], w[0]]) / np.sqrt(norm2)
-    ends = []
-    for level in levels:
-        x0 = (np.log(level / (1 - level)) - b) * w / norm2
-        ends.append(np.array([x0 - half_length * along, x0 + half_length * along]))
-    return ends
 
 
 def setup_logreg(X, y, best_loss):
@@ -107,7 +36,7 @@ def setup_logreg(X, y, best_loss):
     X (N, 2), y (N,): the data; best_loss: the smallest reachable log-loss, shown in the title.
     Chapter 1.
     """
-    X, y = _check_data(X, y)
+    X, y = check_data(X, y)
     fig = new_figure(7.6, 3.6)
     ax = fig.add_axes((0.06, 0.12, 0.42, 0.74))
     ax_z = fig.add_axes((0.57, 0.12, 0.41, 0.74))
@@ -155,10 +84,10 @@ def update_logreg(state, w1, w2, b):
     X, y = state["X"], state["y"]
     w = np.array([w1, w2], dtype=float)
     image = state["image"]
-    _, grid = heatmap_grid(LIM, image.get_array().shape[0])
+    grid, _, _ = make_grid(LIM, image.get_array().shape[0])
     image.set_data(sigmoid(grid @ w + b).reshape(image.get_array().shape))
     norm = float(np.hypot(w1, w2))
-    for line, ends in zip(state["lines"], _level_lines(w, b) if norm > 0 else
+    for line, ends in zip(state["lines"], level_lines(w, b, half_length=4 * LIM) if norm > 0 else
                           [np.full((2, 2), np.nan)] * len(LEVELS), strict=True):
         line.set_data(ends[:, 0], ends[:, 1])  # w = 0: p = sigma(b) everywhere, no contour
     start = -b * w / norm**2 if norm > 0 else np.zeros(2)  # boundary point closest to 0
@@ -182,12 +111,12 @@ def update_logreg(state, w1, w2, b):
 def make_logreg_explorer(X=None, y=None, *, mode=None):
     """Sliders for w1, w2 and b over the 2-D probability surface: 5 x 5 x 2 = 50 static frames.
 
-    X (N, 2), y (N,): the data (default: ``default_data()``, the chapter's blobs).
+    X (N, 2), y (N,): the data (default: ``mml4_lib.lab.logreg.dataset()``, the chapter's blobs).
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer. Chapter 1.
     """
     if X is None and y is None:
-        X, y = default_data()
-    X, y = _check_data(X, y)
+        X, y = dataset()
+    X, y = check_data(X, y)
     w_best, b_best = fit_logreg(X, y)
     best_loss = logreg_scores(X, y, w_best, b_best)[0]
     controls = [slider("w1", W_VALUES, value=1.0, description="w1"),

@@ -1,36 +1,29 @@
 """The sigmoid neuron a(x) = sigma(w x + b): how the weight and the bias shape it.
 
-Three layers, as every explorer in the book: ``neuron_curves`` computes (numbers in, numbers
-out), ``setup_neuron``/``update_neuron`` draw, ``make_neuron_explorer`` wires the controls.
-Introduced in chapter 1 (Logistic regression) and on the page "How the interactive figures work".
+Three layers, as every explorer in the book: ``mml4_lib.lab.neuron.neuron_curves`` computes
+(numbers in, numbers out), ``setup_neuron``/``update_neuron`` draw, ``make_neuron_explorer``
+wires the controls. Introduced in chapter 1 (Logistic regression) and on the page "How the
+interactive figures work".
 """
 
-import numpy as np
+from mml4_lib.lab.neuron import X, neuron_curves
+from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE
+from mml4_lib.plotting.render import new_figure
+from mml4_lib.widgets import Explorer, slider
 
-from mml4_lib.activations import sigmoid, sigmoid_grad
-from mml4_lib.widgets import Explorer, new_figure, slider
+__all__ = ["W_VALUES", "B_VALUES", "setup_neuron", "update_neuron", "make_neuron_explorer"]
 
-X = np.linspace(-6.0, 6.0, 241)
+
 W_VALUES = (-2.0, -1.0, 0.0, 0.5, 1.0, 2.0, 5.0)
 B_VALUES = (-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0)
-
-
-def neuron_curves(w, b, x=X):
-    """The neuron's output and the sigmoid's slope along x: sigma(w x + b), sigma'(w x + b).
-
-    w, b: scalars; x: (N,) -> (a, da), both (N,). sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4,
-    so the curve's steepest slope in x is w * sigma'(0) = w / 4, at x = -b / w.
-    """
-    z = w * np.asarray(x, dtype=float) + b
-    return sigmoid(z), sigmoid_grad(z)
 
 
 def setup_neuron():
     """Build the figure once: the two curves, the 0.5 level, the midpoint marker, the legend."""
     fig = new_figure(6.4, 3.2)
     ax = fig.add_axes((0.09, 0.15, 0.88, 0.72))
-    (a_line,) = ax.plot([], [], color="#0877bd", linewidth=2, label=r"$\sigma(wx+b)$")
-    (da_line,) = ax.plot([], [], color="#f59322", linewidth=2, linestyle="--",
+    (a_line,) = ax.plot([], [], color=PLAYGROUND_BLUE, linewidth=2, label=r"$\sigma(wx+b)$")
+    (da_line,) = ax.plot([], [], color=PLAYGROUND_ORANGE, linewidth=2, linestyle="--",
                          label=r"$\sigma'(wx+b)$")
     ax.axhline(0.5, color="0.85", linewidth=0.8, zorder=0)
     mid = ax.axvline(0.0, color="0.5", linewidth=1, linestyle=":")

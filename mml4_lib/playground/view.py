@@ -21,6 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
 from mml4_lib.plotting import (
+    ERROR_RED,
     NAN_GREY,
     PLAYGROUND_BLUE,
     PLAYGROUND_CMAP,
@@ -28,7 +29,7 @@ from mml4_lib.plotting import (
     plot_heatmap,
     update_network,
 )
-from mml4_lib.widgets import encode_png, new_figure
+from mml4_lib.plotting.render import Renderer, new_figure
 
 from .model import GRID_N, LIM, Playground
 
@@ -82,7 +83,6 @@ class PlaygroundView:
         height = HEIGHT + (DIAG_HEIGHT if self.diag else 0.0)
         self.fig = new_figure(WIDTH, height, dpi)
         self.artists = {}
-        self._background = None
         base = DIAG_HEIGHT if self.diag else 0.0
 
         def rect(x, y, w, h):  # inches from the lower left -> figure fraction
@@ -96,13 +96,14 @@ class PlaygroundView:
         self.artists["epoch"] = t(0.1 / WIDTH, (height - 0.3) / height, "", fontsize=13,
                                   weight="bold")
         self.artists["message"] = t(3.0 / WIDTH, (height - 0.3) / height, "", fontsize=11,
-                                    color="#b00020")
+                                    color=ERROR_RED)
         t(0.1 / WIDTH, (base + 0.08) / height, LEGEND, fontsize=8.5, color="0.25",
           va="bottom", linespacing=1.3)
         if self.diag:
             self._diagnostics(c)
         for artist in self._animated():
             artist.set_animated(True)
+        self.renderer = Renderer(self.fig, animated=self._animated())
         self.update(pg)
 
     @staticmethod
@@ -282,23 +283,15 @@ class PlaygroundView:
 
     # ------------------------------------------------------------------ rendering
     def draw(self):
-        """Draw the figure into its canvas: the static part once, the animated artists each time.
+        """Draw the figure into its canvas (the static part once, see ``Renderer``).
 
         Returns the canvas pixels (H, W, 3) uint8.
         """
-        canvas = self.fig.canvas
-        if self._background is None:
-            canvas.draw()  # everything but the animated artists
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        canvas.restore_region(self._background)
-        for artist in self._animated():
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
-        return np.asarray(canvas.buffer_rgba())[..., :3]
+        return self.renderer.pixels()
 
     def render(self, *, colors=None):
         """PNG bytes of the current frame; colors=k gives a k-colour palette PNG (smaller)."""
-        return encode_png(self.draw(), colors=colors)
+        return self.renderer.png(colors=colors)
 
 
 def _num(value):

@@ -11,25 +11,19 @@ preset, the figure at a few epochs, played by a Play button in the browser with 
 The notebook code is the same in both modes. Chapter 6.
 """
 
-import os
 
 import ipywidgets as widgets
-import numpy as np
 
-from mml4_lib.widgets import ENV_VAR, Explorer, choice, new_figure, play
+from mml4_lib.widgets import Explorer, choice, control_widget, play, resolve_mode, slider
 
 from . import config as cfg
 from .config import PlaygroundConfig
 from .model import Playground, as_config
-from .view import DIAG_HEIGHT, HEIGHT, WIDTH, PlaygroundView
+from .view import PlaygroundView
 
 __all__ = ["PlaygroundWidget", "STATIC_EPOCHS", "playground", "static_playground"]
 
 STATIC_EPOCHS = (0, 1, 2, 5, 10, 20, 50, 100)
-
-
-def _options(values):
-    return [(f"{v:g}" if isinstance(v, float) else str(v), v) for v in values]
 
 
 def _configs(presets):
@@ -48,9 +42,7 @@ def playground(config=None, *, presets=None, epochs=STATIC_EPOCHS, mode=None, dp
     runs; mode: "live", "static" or None (read MML4_WIDGETS). Returns a PlaygroundWidget
     (live) or a static Explorer; both display as their widget.
     """
-    mode = mode or os.environ.get(ENV_VAR, "live") or "live"
-    if mode not in ("live", "static"):
-        raise ValueError(f"mode must be 'live' or 'static', got {mode!r}")
+    mode = resolve_mode(mode)
     runs = _configs(presets) if presets is not None else {"run": as_config(config)}
     if mode == "static":
         return static_playground(runs, epochs, dpi=dpi or 70)
@@ -71,15 +63,12 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
     if not epochs or any(not isinstance(e, int) or e < 0 for e in epochs) or \
             list(epochs) != sorted(set(epochs)):
         raise ValueError(f"epochs must be increasing ints >= 0, got {epochs!r}")
-    heights = [HEIGHT + (DIAG_HEIGHT if c.diagnostics else 0) for c in runs.values()]
+    views = {}  # one PlaygroundView per network layout, shared by the runs that have it
 
     def setup():
-        # Runs may need different figures (another network, a diagnostics panel): each layout
-        # gets its own PlaygroundView, and the explorer's figure shows the chosen view's pixels.
-        fig = new_figure(WIDTH, max(heights), dpi)
-        w, h = fig.canvas.get_width_height()
-        image = fig.figimage(np.full((h, w, 3), 255, np.uint8), origin="upper", animated=True)
-        return {"fig": fig, "image": image, "size": (h, w), "views": {}, "runs": {}}
+        pg = Playground(next(iter(runs.values())))
+        view = views[PlaygroundView.layout_key(pg.config)] = PlaygroundView(pg, dpi=dpi)
+        return {"fig": view.fig, "runs": {}}
 
     def update(state, epoch, run=None):
         label = run if run is not None else next(iter(runs))
@@ -88,20 +77,17 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
             pg = state["runs"][label] = Playground(runs[label])
         pg.step(epoch - pg.epoch)  # frames come in increasing epochs: each run trains once
         key = PlaygroundView.layout_key(pg.config)
-        view = state["views"].get(key)
+        view = views.get(key)
         if view is None:
-            view = state["views"][key] = PlaygroundView(pg, dpi=dpi)
+            view = views[key] = PlaygroundView(pg, dpi=dpi)
         view.update(pg)
-        pixels = view.draw()
-        frame = np.full((*state["size"], 3), 255, np.uint8)
-        frame[:pixels.shape[0], :pixels.shape[1]] = pixels[:state["size"][0], :state["size"][1]]
-        state["image"].set_data(frame)
+        state["fig"] = view.fig  # the explorer renders the chosen view's figure
 
     controls = [play("epoch", epochs, description="epoch", interval=700)]
     if len(runs) > 1:
         controls.insert(0, choice("run", list(runs), buttons=True, description="run"))
-    return Explorer(controls, setup, update, mode="static", trains=True, dpi=dpi,
-                    colors=colors)
+    return Explorer(controls, setup, update, mode="static", update_on_release=True,
+                    budget_ms=250, dpi=dpi, colors=colors)
 
 
 class PlaygroundWidget:
@@ -131,26 +117,26 @@ class PlaygroundWidget:
         W = widgets
         small = W.Layout(width="auto")
 
-        def dropdown(values, label, width="190px"):
-            return W.Dropdown(options=_options(values), description=label,
-                              layout=W.Layout(width=width),
-                              style={"description_width": "85px"})
+        def dropdown(values, label):
+            w, _, _ = control_widget(choice("value", values, description=label))
+            return w
 
-        def slider(values, label):
-            return W.SelectionSlider(options=_options(values), description=label,
-                                     continuous_update=False, style={"description_width": "85px"})
+        def selection_slider(values, label):
+            w, _, _ = control_widget(slider("value", values, description=label),
+                                     continuous_update=False)
+            return w
 
         c = {
             "lr": dropdown(cfg.LEARNING_RATES, "learning rate"),
             "activation": dropdown(cfg.ACTIVATIONS, "activation"),
             "regularization": dropdown(cfg.REGULARIZATIONS, "regularization"),
             "reg_rate": dropdown(cfg.REG_RATES, "reg. rate"),
-            "problem": dropdown(cfg.PROBLEMS, "problem type", "220px"),
+            "problem": dropdown(cfg.PROBLEMS, "problem type"),
             "dataset": W.ToggleButtons(options=cfg.DATASETS["classification"],
                                        description="data", style={"button_width": "80px"}),
-            "train_ratio": slider(cfg.TRAIN_RATIOS, "training %"),
-            "noise": slider(cfg.NOISES, "noise"),
-            "batch_size": slider(cfg.BATCH_SIZES, "batch size"),
+            "train_ratio": selection_slider(cfg.TRAIN_RATIOS, "training %"),
+            "noise": selection_slider(cfg.NOISES, "noise"),
+            "batch_size": selection_slider(cfg.BATCH_SIZES, "batch size"),
             "show_test": W.Checkbox(description="show test data", indent=False, layout=small),
             "discretize": W.Checkbox(description="discretize output", indent=False,
                                      layout=small),
@@ -168,11 +154,11 @@ class PlaygroundWidget:
                                      style={"description_width": "85px"}),
             "stop_epochs": W.BoundedIntText(min=0, max=10**6, description="stop at epoch",
                                             layout=W.Layout(width="190px"),
-                                            style={"description_width": "85px"}),
+                                            style={"description_width": "initial"}),
             "stop_test_loss": W.BoundedFloatText(min=0, max=10, step=0.01,
                                                  description="stop at test loss",
                                                  layout=W.Layout(width="230px"),
-                                                 style={"description_width": "110px"}),
+                                                 style={"description_width": "initial"}),
         }
         for field, w in c.items():
             w.observe(lambda change, field=field: self._on_control(field, change["new"]),

@@ -16,35 +16,27 @@ summary figure and a notebook cell that ask for the same network share one compu
 Introduced in chapter 7 (Activations) and chapter 8 (Weight initialization).
 """
 
-import contextlib
+import copy
 import functools
 import math
 import numbers
 
 import numpy as np
 
-try:  # installed with scikit-learn; without it everything works, only slower on busy machines
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # pragma: no cover
-    ThreadpoolController = None
-
 from mml4_lib import stats
+from mml4_lib.init import SCHEMES
 from mml4_lib.layers import Linear, make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
 from mml4_lib.optim import SGD
 from mml4_lib.train import fit
 
 __all__ = [
-    "SCHEMES", "SCALES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
-    "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "scale_label", "init_std",
-    "make_deep_mlp", "default_data", "collect_preactivations", "predicted_variances",
-    "initial_diagnostics", "training_curve",
+    "SCHEMES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
+    "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "make_deep_mlp", "dataset",
+    "collect_preactivations", "predicted_variances", "initial_diagnostics", "training_curve",
+    "gradient_norms",
 ]
 
-SCHEMES = ("lecun", "xavier", "he")
-# The init-scale axis of the chapter 8 explorer: zeros, a log scale of N(0, 1) multipliers,
-# then the three variance-preserving schemes.
-SCALES = (0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, *SCHEMES)
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 # Histogram ranges per activation; values outside are counted in the edge bins.
 ACT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (-0.5, 3.5),
@@ -84,35 +76,6 @@ def init_spec(scale):
     return ("zeros", None) if scale == 0 else ("normal", scale)
 
 
-def scale_label(scale):
-    """How the book names an init scale: "zeros", "0.03", "LeCun", "Xavier", "He". Chapter 8."""
-    scale = _check_scale(scale)
-    names = {"lecun": "LeCun", "xavier": "Xavier", "he": "He"}
-    if isinstance(scale, str):
-        return names[scale]
-    return "zeros" if scale == 0 else f"{scale:g}"
-
-
-def init_std(scheme, fan_in, fan_out):
-    """Standard deviation of the weights of a (fan_in, fan_out) layer under a scheme.
-
-    lecun: 1 / sqrt(fan_in); xavier (Glorot): sqrt(2 / (fan_in + fan_out));
-    he: sqrt(2 / fan_in). Weights are this times N(0, 1).
-    Args: scheme one of SCHEMES; fan_in = D_in, fan_out = D_out positive ints.
-    Returns: float. Chapter 8.
-    """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    for name, n in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {n!r}")
-    if scheme == "lecun":
-        return 1 / math.sqrt(fan_in)
-    if scheme == "xavier":
-        return math.sqrt(2 / (fan_in + fan_out))
-    return math.sqrt(2 / fan_in)
-
-
 def _check_activation(activation):
     if activation not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"activation must be one of {HIDDEN_ACTIVATIONS}, got {activation!r}")
@@ -141,7 +104,7 @@ def make_deep_mlp(scale, activation, depth, *, width=WIDTH, n_in=2, rng, dtype=n
 
 
 @functools.lru_cache(maxsize=4)
-def default_data(n_samples=200, noise=0.05, seed=1):
+def dataset(n_samples=200, noise=0.05, seed=1):
     """The explorers' data: Playground circle points scaled to unit variance, float32.
 
     Returns X (N, 2) float32 with E[x^2] = 1 over all entries, y (N,) labels in {0, 1}.
@@ -207,24 +170,6 @@ def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="lin
 
 
 # ----------------------------------------------------------------------------- experiments
-@functools.lru_cache(maxsize=1)
-def _controller():
-    return ThreadpoolController() if ThreadpoolController is not None else None
-
-
-def _one_blas_thread():
-    """A context in which BLAS uses one thread.
-
-    These matrices (at most 200 x 100) gain nothing from a second thread, and when another
-    process competes for the cores, BLAS threads waiting for each other made a training run
-    3-6 times slower (measured on 2 cores); one thread is never slower here.
-    """
-    controller = _controller()
-    if controller is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    return controller.limit(limits=1, user_api="blas")
-
-
 def _readonly(a):
     a = np.asarray(a)
     a.setflags(write=False)
@@ -238,8 +183,21 @@ def _check_common(scale, activation, depth):
 
 
 @functools.lru_cache(maxsize=512)
+def _initial_network(scale, activation, depth, width, seed):
+    """The network both experiments start from, built once per combination (do not train it)."""
+    return make_deep_mlp(scale, activation, depth, width=width, rng=np.random.default_rng(seed))
+
+
+def _log_histogram(g, bins, log_range):
+    """Counts of log10 |g| over log_range; |g| below 10^low (and g = 0) go to the first bin."""
+    lo, hi = log_range
+    return stats.histogram(np.clip(np.log10(np.maximum(np.abs(g), 10.0**lo)), lo, hi),
+                           bins=bins, range=log_range)
+
+
+@functools.lru_cache(maxsize=512)
 def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
-    """Per-hidden-layer statistics of a freshly initialized deep MLP on ``default_data()``.
+    """Per-hidden-layer statistics of a freshly initialized deep MLP on ``dataset()``.
 
     One forward and backward pass (binary cross-entropy on the logits) through
     ``make_deep_mlp(scale, activation, depth)`` built with np.random.default_rng(seed).
@@ -254,29 +212,29 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
     Chapters 7 and 8.
     """
     scale, depth = _check_common(scale, activation, depth)
-    X, y = default_data()
-    model = make_deep_mlp(scale, activation, depth, width=width,
-                          rng=np.random.default_rng(seed))
+    X, y = dataset()
+    model = _initial_network(scale, activation, depth, width, seed)
     lo, hi = ACT_RANGES[activation]
-    glo, ghi = GRAD_LOG_RANGE
+    loss_fn = BCEWithLogitsLoss()
     # Exploding networks overflow on purpose; the numbers are reported, not warned about.
-    with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
-        s = stats.network_stats(model, X, loss_fn=BCEWithLogitsLoss(), y=y, bins=BINS,
-                                act_range=(lo, hi), grad_range=(-1.0, 1.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        out, acts = stats.collect_activations(model, X)
+        loss = float(loss_fn.forward(out, y))
+        _, grad_W, _ = stats.collect_gradients(model, loss_fn.backward())
+        grad_W = grad_W[:depth]  # hidden layer l is fed by Linear l; the last feeds the logit
+        layers = [stats.layer_stats(a, activation) for a in acts]
         act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
-                    for a in s["a"]]
-        # |g| below 10^glo (and g = 0) go to the first bin: log10 never sees a 0.
-        grad_hist = [stats.histogram(np.clip(np.log10(np.maximum(np.abs(g), 10.0**glo)),
-                                             glo, ghi), bins=BINS, range=(glo, ghi))
-                     for g in s["grad_W"]]
-    out = {key: _readonly(np.array(s[key], dtype=np.float64))
+                    for a in acts]
+        grad_hist = [_log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
+    out = {key: _readonly(np.array([s[key] for s in layers], dtype=np.float64))
            for key in ("mean", "std", "saturation", "dead")}
-    out["grad_norm"] = _readonly(np.array(s["grad_W_norm"], dtype=np.float64))
+    out["grad_norm"] = _readonly(np.array([np.linalg.norm(g) for g in grad_W],
+                                          dtype=np.float64))
     out["act_hist"] = _readonly(np.array([c for c, _ in act_hist]))
     out["act_edges"] = _readonly(act_hist[0][1])
     out["grad_hist"] = _readonly(np.array([c for c, _ in grad_hist]))
     out["grad_edges"] = _readonly(grad_hist[0][1])
-    out["loss"] = s["loss"]
+    out["loss"] = loss
     return out
 
 
@@ -285,7 +243,7 @@ def training_curve(scale, activation, depth, *, steps=STEPS, lr=LR, momentum=MOM
                    width=WIDTH, seed=0):
     """Train the same network as ``initial_diagnostics`` for a few full-batch SGD steps.
 
-    SGD with momentum on binary cross-entropy over ``default_data()``, float32.
+    SGD with momentum on binary cross-entropy over ``dataset()``, float32.
     Args: scale, activation, depth, width, seed as in ``initial_diagnostics``; steps,
         lr, momentum of the optimizer.
     Returns: dict with "loss" and "acc" (E,) read-only arrays (loss and accuracy before
@@ -293,12 +251,18 @@ def training_curve(scale, activation, depth, *, steps=STEPS, lr=LR, momentum=MOM
         became inf/NaN, or None). Chapter 8.
     """
     scale, depth = _check_common(scale, activation, depth)
-    X, y = default_data()
-    model = make_deep_mlp(scale, activation, depth, width=width,
-                          rng=np.random.default_rng(seed))
-    with _one_blas_thread():
-        history = fit(model, BCEWithLogitsLoss(), SGD(lr, momentum=momentum), X, y,
-                      epochs=steps, rng=np.random.default_rng(seed))
+    X, y = dataset()
+    model = copy.deepcopy(_initial_network(scale, activation, depth, width, seed))
+    history = fit(model, BCEWithLogitsLoss(), SGD(lr, momentum=momentum), X, y,
+                  epochs=steps, rng=np.random.default_rng(seed))
     return {"loss": _readonly(np.array(history.train_loss)),
             "acc": _readonly(np.array(history.train_acc)),
             "diverged_at": history.diverged_at}
+
+
+def gradient_norms(activation, depth, *, scale="xavier"):
+    """||dL/dW_l|| for the hidden layers l = 1 ... depth at initialization.
+
+    Returns: (depth,) read-only array (from ``initial_diagnostics``). Chapter 7.
+    """
+    return initial_diagnostics(scale, activation, depth)["grad_norm"]

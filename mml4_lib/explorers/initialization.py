@@ -6,7 +6,7 @@ activations with their mean, standard deviation and saturated (or, for ReLU, swi
 share, and the histogram of log10 |dL/dW| of the weights feeding it with their norm; on the
 right, the training loss of the same network over a few dozen SGD steps.
 
-Three layers: ``mml4_lib.propagation`` computes (cached per combination, so the static
+Three layers: ``mml4_lib.lab.propagation`` computes (cached per combination, so the static
 book's precompute and live mode share the work), ``setup_init``/``update_init`` draw,
 ``make_init_explorer`` wires the controls. ``plot_std_by_layer`` draws the chapter's static
 summary. Introduced in chapter 8 (Weight initialization).
@@ -14,22 +14,26 @@ summary. Introduced in chapter 8 (Weight initialization).
 
 import numpy as np
 
-from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE
-from mml4_lib.propagation import (
+from mml4_lib.lab.propagation import (
     ACT_RANGES,
     GRAD_LOG_RANGE,
     HIDDEN_ACTIVATIONS,
-    SCALES,
+    SCHEMES,
     STEPS,
     initial_diagnostics,
-    scale_label,
     training_curve,
 )
-from mml4_lib.widgets import Explorer, choice, new_figure, slider
+from mml4_lib.plotting import ERROR_RED, PLAYGROUND_BLUE, PLAYGROUND_ORANGE, scale_label
+from mml4_lib.plotting.render import new_figure
+from mml4_lib.widgets import Explorer, choice, slider
 
-__all__ = ["DEPTHS", "MAX_DEPTH", "ACTIVATION_LABELS", "setup_init", "update_init",
-           "make_init_explorer", "plot_std_by_layer", "layer_note", "loss_note", "short_number"]
+__all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATION_LABELS", "setup_init", "update_init",
+           "make_initialization_explorer", "plot_std_by_layer", "layer_note", "loss_note",
+           "short_number"]
 
+# The init-scale axis: zeros, a log scale of N(0, 1) multipliers, then the three
+# variance-preserving schemes.
+SCALES = (0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, *SCHEMES)
 DEPTHS = (2, 4, 6, 8, 10)
 MAX_DEPTH = DEPTHS[-1]
 ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
@@ -37,11 +41,6 @@ ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
 _ROW = 0.85  # height of a ridge inside its row of height 1
 LOSS_TOP = 1.0
 _TEXT = "0.25"
-
-
-def _row_base(layer, depth):
-    """y of the baseline of hidden layer `layer` (1 = first): layer 1 at the top."""
-    return depth - layer
 
 
 def short_number(v, sign=False):
@@ -195,14 +194,14 @@ def update_init(state, scale, activation, depth):
             label.set_text(f"{ticks[k]:g}")
     state["loss_line"].set_data(np.arange(len(run["loss"])), np.minimum(run["loss"], 5.0))
     state["loss_text"].set_text(loss_note(run, diag["loss"]))
-    state["loss_text"].set_color("#b00020" if run["diverged_at"] is not None else _TEXT)
+    state["loss_text"].set_color(ERROR_RED if run["diverged_at"] is not None else _TEXT)
     label = scale_label(scale)
     weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
     state["title"].set_text(f"{weights}, {ACTIVATION_LABELS[activation]}, "
                             f"{depth} hidden layers x 100")
 
 
-def make_init_explorer(*, mode=None):
+def make_initialization_explorer(*, mode=None):
     """Init scale x activation x depth: 11 x 4 x 5 = 220 static frames.
 
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
@@ -215,8 +214,8 @@ def make_init_explorer(*, mode=None):
         slider("depth", DEPTHS, value=MAX_DEPTH, description="hidden layers"),
     ]
     # 8 colours keep a frame near 7 kB: 220 of them fit the page budget.
-    return Explorer(controls, setup_init, update_init, mode=mode, trains=True, dpi=80,
-                    colors=8)
+    return Explorer(controls, setup_init, update_init, mode=mode, update_on_release=True,
+                    budget_ms=250, dpi=80, colors=8)
 
 
 def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=HIDDEN_ACTIVATIONS):
@@ -225,7 +224,7 @@ def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=HIDDEN_ACTIV
     Alt text: "For each activation, the standard deviation of every hidden layer's outputs
     at initialization on a log axis, one line per initialization."
     Args: axes a sequence of len(activations) Axes; scales init scales as in
-        ``mml4_lib.propagation.init_spec``; depth hidden layers; activations names.
+        ``mml4_lib.lab.propagation.init_spec``; depth hidden layers; activations names.
     Returns: dict activation -> list of Line2D (one per scale, in order).
     Chapter 8.
     """

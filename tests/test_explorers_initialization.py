@@ -8,19 +8,20 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mml4_lib import propagation as pr  # noqa: E402
-from mml4_lib.explorers import init_explorer as ie  # noqa: E402
+from mml4_lib.explorers import initialization as ie  # noqa: E402
+from mml4_lib.lab import propagation as pr  # noqa: E402
 from mml4_lib.layers import Linear  # noqa: E402
+from mml4_lib.plotting import scale_label  # noqa: E402
 
 # Each control value at least once, with the other two controls fixed (small depths: fast).
-COMBOS = ([(s, "tanh", 2) for s in pr.SCALES]
+COMBOS = ([(s, "tanh", 2) for s in ie.SCALES]
           + [("xavier", a, 2) for a in pr.HIDDEN_ACTIVATIONS]
           + [("he", "relu", d) for d in ie.DEPTHS])
 
 
 def _direct_activations(scale, activation, depth):
     """Independent forward pass by hand through the same initial weights."""
-    X, _ = pr.default_data()
+    X, _ = pr.dataset()
     model = pr.make_deep_mlp(scale, activation, depth, rng=np.random.default_rng(0))
     h = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0),
          "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
@@ -61,7 +62,7 @@ def test_update_draws_every_layer_from_a_direct_computation(state, scale, activa
         assert state["row_labels"][l].get_text() == str(l + 1)
     run = pr.training_curve(scale, activation, depth)
     np.testing.assert_allclose(state["loss_line"].get_ydata(), np.minimum(run["loss"], 5.0))
-    assert ie.scale_label(scale) in state["title"].get_text()
+    assert scale_label(scale) in state["title"].get_text()
 
 
 def test_notes_print_the_diagnostics(state):
@@ -93,7 +94,7 @@ def test_short_number(v, sign, text):
 
 
 def test_live_explorer_redraws_on_each_control():
-    ex = ie.make_init_explorer(mode="live")
+    ex = ie.make_initialization_explorer(mode="live")
     shown = [ex.image.value]
     for values in ({"scale": 0.03}, {"activation": "relu"}, {"depth": 4}):
         ex.set(**values)
@@ -104,7 +105,7 @@ def test_live_explorer_redraws_on_each_control():
 def test_static_mode_renders_every_combination(monkeypatch):
     # This test is about frames and links: a trivial figure stands in for the real one,
     # whose drawing the tests above check value by value.
-    from mml4_lib.widgets import new_figure
+    from mml4_lib.plotting.render import new_figure
 
     def tiny_setup():
         fig = new_figure(1, 0.5, 20)
@@ -115,8 +116,8 @@ def test_static_mode_renders_every_combination(monkeypatch):
 
     monkeypatch.setattr(ie, "setup_init", tiny_setup)
     monkeypatch.setattr(ie, "update_init", tiny_update)
-    ex = ie.make_init_explorer(mode="static")
-    n = len(pr.SCALES) * len(pr.HIDDEN_ACTIVATIONS) * len(ie.DEPTHS)
+    ex = ie.make_initialization_explorer(mode="static")
+    n = len(ie.SCALES) * len(pr.HIDDEN_ACTIVATIONS) * len(ie.DEPTHS)
     assert n == 220 and len(ex.frames) == n and ex.errors == []
     # one jslink per Stack: 1 for scale, 11 for activation, 44 for depth
     assert len(ex.links) == 1 + 11 + 44
@@ -129,7 +130,7 @@ def test_static_mode_renders_every_combination(monkeypatch):
 
 def test_static_frames_fit_the_page_budget():
     # 220 frames in one page under 4 MB: a stored frame (8-colour PNG) stays under 12 kB.
-    ex = ie.make_init_explorer(mode="live")
+    ex = ie.make_initialization_explorer(mode="live")
     for values in (dict(scale=1.0, activation="sigmoid", depth=10),
                    dict(scale="he", activation="leaky_relu", depth=10),
                    dict(scale=3.0, activation="relu", depth=10)):

@@ -9,8 +9,9 @@ inputs/dendrites, weights/synapses, sum/soma, activation/axon hillock, output/ax
 """
 
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon
+
+from mml4_lib.plotting.palette import check_ax
 
 __all__ = ["ROLE_COLOURS", "draw_biological_neuron", "draw_artificial_neuron", "draw_graph"]
 
@@ -22,11 +23,6 @@ ROLE_COLOURS = {
     "activation": "#c44e52",  # axon hillock / activation h
     "output": "#8172b3",      # axon / output y
 }
-
-
-def _check_ax(ax):
-    if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
 
 
 def _branch(ax, start, angle, length, width, depth, colour, tips):
@@ -63,7 +59,7 @@ def draw_biological_neuron(ax):
 
     Introduced in chapter 3.
     """
-    _check_ax(ax)
+    check_ax(ax)
     c = ROLE_COLOURS
     # Dendrites: three trees leaving the soma to the left, two levels of branching each.
     tips = []
@@ -142,7 +138,7 @@ def draw_artificial_neuron(ax, n_inputs=3):
 
     Introduced in chapter 3.
     """
-    _check_ax(ax)
+    check_ax(ax)
     if not isinstance(n_inputs, (int, np.integer)) or isinstance(n_inputs, bool) \
             or not 1 <= n_inputs <= 6:
         raise ValueError(f"n_inputs must be an integer from 1 to 6, got {n_inputs!r}")
@@ -206,7 +202,7 @@ def draw_graph(ax, nodes, edges, *, highlight=(), node_colour="#eef3fb",
 
     Introduced in chapter 4 (the one-neuron chain rule); chapter 5 draws larger graphs.
     """
-    _check_ax(ax)
+    check_ax(ax)
     if not isinstance(nodes, dict) or not nodes:
         raise TypeError(f"nodes must be a non-empty dict name -> (x, y, text), "
                         f"got {type(nodes).__name__}")

@@ -1,5 +1,10 @@
 """Figures for the course: each function draws on a given matplotlib Axes and returns its artists.
 
+The package: this module (heat maps, decision boundaries, loss curves, histograms, activation
+functions, network drawings), ``palette`` (the colours and the Axes check), ``render`` (figures
+to PNG: the one renderer of the explorers and the playground), ``diagrams`` (schematic
+pictures), ``value_graph`` (a scalar computational graph).
+
 Explorers build a figure once and then change the returned artists in place (``set_data``,
 ``set_offsets``, ``set_linewidth``) through the ``update_*`` companions, which is much faster
 than drawing again. Nothing here calls ``plt.show()`` or chooses a backend.
@@ -14,26 +19,64 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap
 
 from mml4_lib.activations import get_activation
+from mml4_lib.data import make_grid
+from mml4_lib.plotting.palette import (
+    ERROR_RED,
+    NAN_GREY,
+    PLAYGROUND_BLUE,
+    PLAYGROUND_CMAP,
+    PLAYGROUND_ORANGE,
+    ZERO_GREY,
+    check_ax,
+)
 
-PLAYGROUND_ORANGE = "#f59322"
-PLAYGROUND_BLUE = "#0877bd"
-NAN_GREY = "#9e9e9e"
-ZERO_GREY = "#cccccc"
+__all__ = [
+    "ERROR_RED",
+    "NAN_GREY",
+    "PLAYGROUND_BLUE",
+    "PLAYGROUND_CMAP",
+    "PLAYGROUND_ORANGE",
+    "ZERO_GREY",
+    "check_ax",
+    "scale_label",
+    "plot_heatmap",
+    "plot_decision_boundary",
+    "update_decision_boundary",
+    "plot_loss_curves",
+    "update_loss_curves",
+    "plot_activation_histograms",
+    "update_activation_histograms",
+    "plot_activation_function",
+    "draw_network",
+    "update_network",
+]
 
-# NaN pixels (a diverged network) show grey
-PLAYGROUND_CMAP = LinearSegmentedColormap.from_list(
-    "playground", [PLAYGROUND_ORANGE, "#ffffff", PLAYGROUND_BLUE]
-).with_extremes(bad=NAN_GREY)
+
+# ----------------------------------------------------------------------------- labels
+_SCHEME_NAMES = {"lecun": "LeCun", "xavier": "Xavier", "he": "He"}
+
+
+def scale_label(scale):
+    """How the book names an init scale: "zeros", "0.03", "LeCun", "Xavier", "He".
+
+    scale: 0, a number s > 0 (weights s * N(0, 1)) or a scheme of ``mml4_lib.init.SCHEMES``.
+    Chapter 8.
+    """
+    if isinstance(scale, str):
+        if scale not in _SCHEME_NAMES:
+            raise ValueError(f"scale must be a number >= 0 or one of {tuple(_SCHEME_NAMES)}, "
+                             f"got {scale!r}")
+        return _SCHEME_NAMES[scale]
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.number)) or not (
+            0 <= scale < np.inf):
+        raise ValueError(f"scale must be a number >= 0 or one of {tuple(_SCHEME_NAMES)}, "
+                         f"got {scale!r}")
+    return "zeros" if scale == 0 else f"{scale:g}"
 
 
 # ----------------------------------------------------------------------------- input checks
-def _check_ax(ax, name="ax"):
-    if not isinstance(ax, Axes):
-        raise TypeError(f"{name} must be a matplotlib Axes, got {type(ax).__name__}")
-
 
 def _check_points(X, name="X"):
     X = np.asarray(X, dtype=float)
@@ -65,27 +108,6 @@ def _limits(lim, X=None):
 
 
 # ----------------------------------------------------------------------------- heat maps
-def heatmap_grid(lim=6, n=100):
-    """Grid of n x n cell centres over [low, high]^2, the points where a heat map is evaluated.
-
-    Args:
-        lim: number L for [-L, L]^2 (the Playground's 6), or a pair (low, high).
-        n: cells per side.
-
-    Returns:
-        centres (n,) and points (n * n, 2) with x1 varying fastest, so that
-        ``values.reshape(n, n)`` is the image ``plot_heatmap`` expects (rows are x2).
-
-    Introduced in chapter 1; the playground (chapter 6) evaluates every unit on it.
-    """
-    if not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    lo, hi = _limits(lim)
-    centres = lo + (np.arange(n) + 0.5) * (hi - lo) / n  # pixel centres of imshow's extent
-    x1, x2 = np.meshgrid(centres, centres)
-    return centres, np.column_stack([x1.ravel(), x2.ravel()])
-
-
 def plot_heatmap(ax, values_2d, *, lim=6, vmin=-1.0, vmax=1.0, cmap=PLAYGROUND_CMAP):
     """Show a function of (x1, x2) as a colour image: orange negative, white 0, blue positive.
 
@@ -94,7 +116,8 @@ def plot_heatmap(ax, values_2d, *, lim=6, vmin=-1.0, vmax=1.0, cmap=PLAYGROUND_C
 
     Args:
         ax: the Axes to draw on.
-        values_2d: (n, n) values on ``heatmap_grid(lim, n)``; row i is x2, column j is x1.
+        values_2d: (n, n) values on ``mml4_lib.data.make_grid(lim, n)``; row i is x2,
+            column j is x1.
         lim: number L for [-L, L]^2, or a pair (low, high).
         vmin, vmax: the values drawn fully orange and fully blue.
 
@@ -103,7 +126,7 @@ def plot_heatmap(ax, values_2d, *, lim=6, vmin=-1.0, vmax=1.0, cmap=PLAYGROUND_C
 
     Introduced in chapter 1 (probability surface) and chapter 6 (playground).
     """
-    _check_ax(ax)
+    check_ax(ax)
     values = np.asarray(values_2d, dtype=float)
     if values.ndim != 2:
         raise ValueError(f"values_2d must be a 2-D array (n, n), got shape {values.shape}")
@@ -162,11 +185,11 @@ def plot_decision_boundary(ax, predict_fn, X, y, *, lim=None, n=100, vmin=0.0, v
 
     Introduced in chapter 1.
     """
-    _check_ax(ax)
+    check_ax(ax)
     X = _check_points(X)
     y = _check_labels(y, len(X))
     square = _limits(lim, X)
-    centres, grid = heatmap_grid(square, n)
+    grid, centres, _ = make_grid(square, n)
     values = _surface(predict_fn, grid, n)
     image = plot_heatmap(ax, values, lim=square, vmin=vmin, vmax=vmax, cmap=cmap)
     image.set_alpha(0.7)  # a lighter surface, so points of the same colour stand out
@@ -196,7 +219,7 @@ def update_decision_boundary(artists, predict_fn, *, levels=None):
     """
     image = artists["image"]
     n = image.get_array().shape[0]
-    centres, grid = heatmap_grid(tuple(image.get_extent()[:2]), n)
+    grid, centres, _ = make_grid(tuple(image.get_extent()[:2]), n)
     values = _surface(predict_fn, grid, n)
     image.set_data(values)
     if artists["boundary"] is not None:
@@ -259,7 +282,7 @@ def plot_loss_curves(ax, history, *, keys=None, logy=False):
 
     Introduced in chapter 1; used by every training explorer.
     """
-    _check_ax(ax)
+    check_ax(ax)
     series = _series(history, keys)
     lines = []
     for key in series:
@@ -277,12 +300,16 @@ def plot_loss_curves(ax, history, *, keys=None, logy=False):
     return update_loss_curves({"lines": lines, "note": note}, history)
 
 
-def update_loss_curves(artists, history):
-    """Set new data on the lines of ``plot_loss_curves`` and rescale the axes.
+def update_loss_curves(artists, history, *, first_epoch=0, rescale=True):
+    """Set new data on the lines of ``plot_loss_curves`` and, unless told not to, rescale.
 
     Args:
         artists: the dict returned by ``plot_loss_curves``.
-        history: a History or dict with the same series as when the lines were drawn.
+        history: a History (its ``diverged_at`` sets the note) or a dict with the same series
+            as when the lines were drawn.
+        first_epoch: the epoch number of each series' first value (0 as in History; 1 when
+            a value is recorded after each epoch).
+        rescale: fit the axes to the data; False keeps fixed limits (an explorer's axes).
 
     Returns:
         the same dict.
@@ -291,12 +318,13 @@ def update_loss_curves(artists, history):
     for line in artists["lines"]:
         values = series[line.get_gid()]
         values = np.where(np.isfinite(values), values, np.nan)  # inf would break autoscaling
-        line.set_data(np.arange(len(values)), values)
+        line.set_data(first_epoch + np.arange(len(values)), values)
     k = _diverged_at(history, series)
     artists["note"].set_text("" if k is None else f"diverged at epoch {k}")
-    ax = artists["note"].axes
-    ax.relim()
-    ax.autoscale_view()
+    if rescale:
+        ax = artists["note"].axes
+        ax.relim()
+        ax.autoscale_view()
     return artists
 
 
@@ -366,7 +394,7 @@ def plot_activation_histograms(axes, activations, *, bins=50, range=None, satura
         raise ValueError(f"axes must be one Axes or one per layer ({len(arrays)}), "
                          f"got {len(axes_list)}")
     for ax in axes_list:
-        _check_ax(ax, "axes")
+        check_ax(ax, "axes")
     if range is None:
         finite = np.concatenate(arrays)
         finite = finite[np.isfinite(finite)]
@@ -443,7 +471,7 @@ def plot_activation_function(ax, activation, *, zlim=(-5.0, 5.0), derivative=Tru
 
     Introduced in chapter 1 (sigmoid) and chapter 7 (all activations).
     """
-    _check_ax(ax)
+    check_ax(ax)
     if isinstance(activation, str):
         name, module = activation, get_activation(activation)
     elif callable(getattr(activation, "forward", None)):
@@ -546,7 +574,7 @@ def draw_network(ax, net, *, weights=None, biases=None, max_abs=None, node_size=
 
     Introduced in chapter 3; the playground (chapter 6) updates it while training.
     """
-    _check_ax(ax)
+    check_ax(ax)
     sizes, weights, biases = _network_arrays(net, weights, biases)
     # layer l is the column x = l, its units spread downwards from the top
     xy = [np.column_stack([np.full(n, l), (n - 1) / 2 - np.arange(n)])
