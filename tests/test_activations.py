@@ -13,6 +13,9 @@ FUNCTIONS = {
     "tanh": (act.tanh, act.tanh_grad),
     "relu": (act.relu, act.relu_grad),
     "leaky_relu": (act.leaky_relu, act.leaky_relu_grad),
+    "elu": (act.elu, act.elu_grad),
+    "gelu": (act.gelu, act.gelu_grad),
+    "silu": (act.silu, act.silu_grad),
 }
 MODULES = {
     "sigmoid": act.Sigmoid,
@@ -20,6 +23,9 @@ MODULES = {
     "relu": act.ReLU,
     "leaky_relu": act.LeakyReLU,
     "linear": act.Identity,
+    "elu": act.ELU,
+    "gelu": act.GELU,
+    "silu": act.SiLU,
 }
 
 
