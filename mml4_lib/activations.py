@@ -194,9 +194,7 @@ _ERFC_TAIL_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229
                 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)
 _ERFC_TAIL_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
                 6.05183413124413191e-2, 2.33520497626869185e-3)
-# Beyond |z| = 40, Phi(z) is 0 or 1 in float64 (Phi(-38.5) is already below the smallest
-# subnormal), and so are the Gaussian factors: z is clipped there, which also keeps inf out.
-_Z_MAX = 40.0
+_Z_MAX = 40.0  # z is clipped to +-40 (see _gelu_parts)
 
 
 def _rational(t, p, q):
@@ -237,7 +235,7 @@ def _gauss(z):
 
 
 def _normal_cdf(z):
-    """Phi(z) for a float64 array z with |z| <= 40, relative error ~1e-15 (Cody's erf/erfc).
+    """Phi(z) for a float array z with |z| <= 40; in float64 relative error ~1e-15 (Cody).
 
     With y = |z| / sqrt 2: Phi = (1 + erf(z / sqrt 2)) / 2 for y <= 0.46875 (Phi between
     0.26 and 0.74, no cancellation); otherwise erfc(y) = exp(-z^2 / 2) r(y) with Cody's r for
@@ -280,18 +278,34 @@ def elu_grad(z):
     return np.where(z > 0, 1, np.exp(np.minimum(z, 0))).astype(z.dtype)
 
 
+def _gelu_parts(z):
+    """z clipped to [-40, 40] and Phi of it, in float64 for float64 input, float32 for float32.
+
+    Beyond |z| = 40, Phi is 0 or 1 in float64 (Phi(-38.5) is below the smallest subnormal),
+    and clipping keeps inf out. float32 networks get float32 arithmetic, as fast as NumPy goes
+    and as accurate as their float32 values (float16 is computed in float32).
+    """
+    z = np.asarray(z, dtype=np.result_type(z.dtype, np.float32))
+    clipped = np.clip(z, -_Z_MAX, _Z_MAX)
+    return clipped, _normal_cdf(clipped)
+
+
+def _gelu_slope(clipped, cdf):
+    # gelu'(z) = Phi(z) + z phi(z), from the parts that the forward pass computed.
+    return cdf + clipped * _INV_SQRT_2PI * _gauss(clipped)
+
+
 def gelu(z):
     """Gaussian error linear unit, exact form: gelu(z) = z Phi(z) = z (1 + erf(z / sqrt 2)) / 2.
 
     z: array_like, any shape -> array of the same shape, values in [-0.17, inf).
-    Phi is the standard normal CDF, computed in float64 (see _normal_cdf); PyTorch's default
-    GELU, not the tanh approximation. Hendrycks & Gimpel (2016). Chapter 7 (Activations).
+    Phi is the standard normal CDF (see _normal_cdf). PyTorch's default GELU, not the tanh
+    approximation. Hendrycks & Gimpel (2016). Introduced in chapter 7 (Activations).
     """
     z = _as_float(z)
-    z64 = z.astype(np.float64)
-    clipped = np.clip(z64, -_Z_MAX, _Z_MAX)
+    clipped, cdf = _gelu_parts(z)
     # Left of -40, Phi = 0 and the output is -0.0 (also for -inf); right of 40, Phi = 1.
-    return (np.maximum(z64, -_Z_MAX) * _normal_cdf(clipped)).astype(z.dtype, copy=False)
+    return (np.maximum(z, -_Z_MAX) * cdf).astype(z.dtype, copy=False)
 
 
 def gelu_grad(z):
@@ -301,9 +315,7 @@ def gelu_grad(z):
     Introduced in chapter 7 (Activations).
     """
     z = _as_float(z)
-    clipped = np.clip(z.astype(np.float64), -_Z_MAX, _Z_MAX)
-    grad = _normal_cdf(clipped) + clipped * _INV_SQRT_2PI * _gauss(clipped)
-    return grad.astype(z.dtype, copy=False)
+    return _gelu_slope(*_gelu_parts(z)).astype(z.dtype, copy=False)
 
 
 def silu(z):
@@ -598,7 +610,8 @@ class ELU(Activation):
 class GELU(Activation):
     """GELU module, exact form: out = x Phi(x); backward dx = dout * (Phi(x) + x phi(x)).
 
-    x: (N, D) -> out: (N, D); keeps the input x. Off where out <= 0, i.e. x <= 0, as ReLU:
+    x: (N, D) -> out: (N, D); keeps x (clipped to +-40) and Phi(x), so that backward adds
+    only x phi(x) instead of computing Phi again. Off where out <= 0, i.e. x <= 0, as ReLU:
     there the output is at most 0.17 below 0 and the slope below 1/2 in size, falling to 0
     for very negative x (where the output cannot tell the two sides of the dip apart, but
     its sign tells the side of 0). Hendrycks & Gimpel (2016). Chapter 7 (Activations).
@@ -617,19 +630,18 @@ class GELU(Activation):
 
     def __init__(self):
         super().__init__()
-        self.x = None
+        self.clipped = self.cdf = None
 
     def forward(self, x):
         self._check_input(x)
-        self.x = x
-        return gelu(x)
+        self.clipped, self.cdf = _gelu_parts(x)
+        return (np.maximum(x, -_Z_MAX) * self.cdf).astype(x.dtype, copy=False)
 
     def backward(self, dout):
-        x = self.x
-        if x is None:
+        if self.cdf is None:
             raise self._no_forward_error()
-        self._check_dout(dout, x.shape)
-        return dout * gelu_grad(x)
+        self._check_dout(dout, self.cdf.shape)
+        return dout * _gelu_slope(self.clipped, self.cdf)
 
 
 class SiLU(Activation):

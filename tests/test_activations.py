@@ -300,6 +300,17 @@ def test_modern_activations_match_mpmath_to_1e_12(name):
         assert abs(g - ref) <= 1e-12 * scale, f"{name}_grad({z!r}) = {g!r}, not {ref}"
 
 
+def test_gelu_in_float32_agrees_with_float64():
+    # float32 input is computed in float32 arithmetic (fast); it must still be as accurate
+    # as float32 values are.
+    z = np.linspace(-40, 40, 8001).astype(np.float32)
+    for f, atol in ((act.gelu, 1e-37), (act.gelu_grad, 1e-7)):
+        got = f(z)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, f(z.astype(np.float64)), rtol=2e-6, atol=atol,
+                                   err_msg=f.__name__)
+
+
 def test_modern_activations_at_infinity_and_nan():
     z = np.array([-np.inf, np.inf, np.nan])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
