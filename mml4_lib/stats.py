@@ -16,23 +16,17 @@ import numbers
 
 import numpy as np
 
-from mml4_lib.activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from mml4_lib.activations import ACTIVATIONS, Activation, activation_class
 from mml4_lib.layers import Linear
 
-# An output this close to a flat end of tanh or sigmoid counts as saturated: the local
-# derivative there is below 1 - 0.97^2 = 0.06 (tanh) or 0.97 * 0.03 = 0.03 (sigmoid).
-TANH_SATURATION = 0.97  # |a| above this
-SIGMOID_SATURATION = (0.03, 0.97)  # a below the first or above the second
-
-_NAMES = ((Sigmoid, "sigmoid"), (Tanh, "tanh"), (LeakyReLU, "leaky_relu"), (ReLU, "relu"),
-          (Identity, "linear"))
-# Bounded activations get their natural histogram range; the others get one from the data.
-_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+# What counts as saturated (or off), the words for it and the natural histogram ranges are
+# facts of each activation: its class in mml4_lib.activations holds them.
 
 
 def _check_name(activation):
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {activation!r}")
+    return activation_class(activation)
 
 
 def _as_array(a, name, ndim=None):
@@ -47,24 +41,17 @@ def _as_array(a, name, ndim=None):
 def saturated(a, activation):
     """Boolean mask of the outputs that sit where the activation is flat (or off).
 
-    tanh: |a| > 0.97; sigmoid: a < 0.03 or a > 0.97; relu: a == 0 (input <= 0, the unit
-    is off); leaky_relu: a <= 0 (the negative side, slope alpha); linear: never. NaN counts
-    as not saturated.
+    The rule is the activation class's `inactive` (mml4_lib.activations): tanh |a| > 0.97;
+    sigmoid a < 0.03 or a > 0.97; relu a == 0 (input <= 0, the unit is off); leaky_relu,
+    gelu and silu a <= 0 (the negative side); elu a < -0.97 (flat towards -1); linear
+    never. NaN counts as not saturated.
 
     Args: a post-activation outputs, any shape; activation one of ACTIVATIONS.
     Returns: bool array of a's shape.
     Chapter 7.
     """
-    _check_name(activation)
-    a = _as_array(a, "a")
-    if activation == "tanh":
-        return np.abs(a) > TANH_SATURATION
-    if activation == "sigmoid":
-        low, high = SIGMOID_SATURATION
-        return (a < low) | (a > high)
-    if activation in ("relu", "leaky_relu"):
-        return a <= 0
-    return np.zeros(a.shape, dtype=bool)
+    cls = _check_name(activation)
+    return cls.inactive(_as_array(a, "a"))
 
 
 def saturation_share(a, activation):
@@ -146,12 +133,10 @@ def update_to_data_ratio(param, update):
 def activation_name(module):
     """The ACTIVATIONS name of an activation module ("tanh" for Tanh(), ...), else None.
 
-    Chapter 7.
+    Every activation module is an mml4_lib.activations.Activation and carries its name;
+    any other object (a Linear, a BatchNorm) gives None. Chapter 7.
     """
-    for cls, name in _NAMES:
-        if isinstance(module, cls):
-            return name
-    return None
+    return module.name if isinstance(module, Activation) else None
 
 
 def _layers(model):
@@ -226,7 +211,8 @@ def network_stats(model, X, *, loss_fn=None, y=None, bins=40, act_range=None, gr
 
     Args: model a Sequential; X (N, D); loss_fn a loss (forward(pred, target), backward())
         and y its targets, both or neither; bins int; act_range / grad_range (low, high)
-        for the histograms, by default (-1, 1) for tanh, (0, 1) for sigmoid, else the
+        for the histograms, by default the activation's plot_range if it is bounded
+        ((-1, 1) for tanh, (0, 1) for sigmoid) and the same in every layer, else the
         min-max over all layers, and +-max |dL/dW| over all layers.
     Returns: dict of lists with one entry per hidden layer: "activation" (name), "a" (N, H_l),
         "mean", "std", "saturation", "dead" (as in layer_stats), "hist" (counts, edges); with
@@ -249,8 +235,9 @@ def network_stats(model, X, *, loss_fn=None, y=None, bins=40, act_range=None, gr
             feeding.append(n_linear - 1)
     out, acts = collect_activations(model, X)
     if act_range is None:
-        act_range = _RANGES.get(names[0]) if len(set(names)) == 1 else None
-        act_range = act_range or _shared_range(acts, symmetric=False)
+        one = activation_class(names[0]) if len(set(names)) == 1 else None
+        bounded = one is not None and one.bounded
+        act_range = one.plot_range if bounded else _shared_range(acts, symmetric=False)
     stats = {"activation": names, "a": acts, "hist": []}
     for key in ("mean", "std", "saturation", "dead"):
         stats[key] = []

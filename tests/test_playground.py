@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from mml4_lib import activations as act
 from mml4_lib import data
 from mml4_lib.activations import Tanh
 from mml4_lib.layers import BatchNorm, Dropout, Linear
@@ -413,6 +414,45 @@ def test_diagnostics_match_direct_computation():
     assert d["grad_norm"][0] < 1e-3 * d["grad_norm"][-1]
     tanh = Playground("hidden=4,4,4,4,4,4&diagnostics=true").diagnostics()
     assert tanh["grad_norm"][0] > 10 * d["grad_norm"][0]
+
+
+def test_activation_menu_is_the_playgrounds_then_the_librarys_others():
+    playground = ("relu", "tanh", "sigmoid", "linear")
+    assert cfg.ACTIVATIONS[:4] == cfg.PLAYGROUND_ACTIVATIONS == playground
+    assert cfg.ACTIVATIONS[4:] == cfg.BEYOND_PLAYGROUND == ("leaky_relu", "elu", "gelu", "silu")
+    assert set(cfg.ACTIVATIONS) == set(act.ACTIVATIONS)  # every library activation, once
+    for name in cfg.ACTIVATIONS:
+        assert act.activation_class(name).name == name
+    labels = [label for label, _ in cfg.ACTIVATION_OPTIONS]
+    assert [value for _, value in cfg.ACTIVATION_OPTIONS] == list(cfg.ACTIVATIONS)
+    assert labels[:4] == list(cfg.PLAYGROUND_ACTIVATIONS) and len(set(labels)) == len(labels)
+    assert all(label.endswith("+") for label in labels[4:])
+    assert PlaygroundConfig().activation == "tanh"
+    for name in cfg.PLAYGROUND_ACTIVATIONS:  # the old strings parse as before
+        c = PlaygroundConfig.from_string(f"activation={name}")
+        assert c == PlaygroundConfig(activation=name) == PlaygroundConfig.from_string(c.to_string())
+
+
+@pytest.mark.parametrize("name", cfg.ACTIVATIONS)
+def test_diagnostics_range_follows_the_activation(name):
+    pg = Playground(f"hidden=4,4&activation={name}&diagnostics=true")
+    pg.step(3)
+    d = pg.diagnostics()
+    cls = act.activation_class(name)
+    hidden = []
+    x = pg.F_train
+    for m in pg.model.layers[:-1]:
+        x = m.forward(x)
+        if isinstance(m, act.Activation):
+            hidden.append(x)
+    edges = d["hist"][0][1]
+    if cls.bounded:
+        assert (edges[0], edges[-1]) == cls.plot_range
+    else:  # 0 ... max for ReLU, -1 ... max for ELU, +-max for linear and Leaky ReLU
+        top = max(np.abs(a).max() for a in hidden)
+        assert edges[-1] == top and edges[0] == max(cls.output_range[0], -top)
+    for a, sat in zip(hidden, d["saturation"], strict=True):
+        assert sat == pytest.approx(saturation_share(a, name))
 
 
 def test_input_validation():

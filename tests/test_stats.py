@@ -4,7 +4,19 @@ import numpy as np
 import pytest
 
 from mml4_lib import stats
-from mml4_lib.activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from mml4_lib.activations import (
+    ACTIVATION_CLASSES,
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Tanh,
+    activation_class,
+)
 from mml4_lib.layers import Linear, Sequential, make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss, MSELoss
 
@@ -28,6 +40,11 @@ def rng(seed=0):
         # leaky_relu: the negative side
         ("leaky_relu", [-0.05, -1e-12, 0.0, 0.2], [1, 1, 1, 0]),
         ("linear", [-100.0, 0.0, 100.0], [0, 0, 0]),
+        # elu: within 0.03 of its floor -1
+        ("elu", [-1.0, -0.975, -0.97, -0.5, 0.0, 2.0], [1, 1, 0, 0, 0, 0]),
+        # gelu and silu: the negative side (their outputs there are at most 0.17 / 0.28 below 0)
+        ("gelu", [-0.16, -1e-300, 0.0, 1e-9, 2.0], [1, 1, 1, 0, 0]),
+        ("silu", [-0.27, -1e-300, 0.0, 1e-9, 2.0], [1, 1, 1, 0, 0]),
     ],
 )
 def test_saturated_thresholds(activation, a, expected):
@@ -117,6 +134,34 @@ def test_update_to_data_ratio_known_values():
 )
 def test_activation_name(module, name):
     assert stats.activation_name(module) == name
+
+
+def test_activation_name_of_every_registered_activation_is_its_name():
+    # Never None for an activation module: a missing entry would drop the layer from
+    # network_stats without a word.
+    for cls in ACTIVATION_CLASSES:
+        assert stats.activation_name(cls()) == cls.name
+    for module in (ELU(), GELU(), SiLU()):
+        assert stats.activation_name(module) in ACTIVATIONS
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_saturated_is_the_activation_class_rule(name):
+    a = np.concatenate([rng(1).normal(0, 2, 500), [-1.0, -0.99, 0.0, 0.97, 0.98, np.nan]])
+    np.testing.assert_array_equal(stats.saturated(a, name), activation_class(name).inactive(a))
+
+
+def test_network_stats_default_range_is_plot_range_only_for_bounded_activations():
+    X = rng(2).standard_normal((50, 3))
+    for name in ACTIVATIONS:
+        model = make_mlp([3, 6, 6, 1], activation=name, rng=rng(3))
+        (counts, edges), *_ = stats.network_stats(model, X)["hist"]
+        cls = activation_class(name)
+        if cls.bounded:
+            assert (edges[0], edges[-1]) == cls.plot_range
+        else:  # from the data: the smallest and largest output of any layer
+            out = stats.collect_activations(model, X)[1]
+            assert edges[0] == min(a.min() for a in out) and edges[-1] == max(a.max() for a in out)
 
 
 def test_activation_name_of_other_modules_is_none():

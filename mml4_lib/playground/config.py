@@ -14,10 +14,12 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from mml4_lib.activations import ACTIVATIONS as LIBRARY_ACTIVATIONS
 from mml4_lib.data import CLASSIFICATION_DATASETS, FEATURE_NAMES, REGRESSION_DATASETS
 
 __all__ = [
-    "ACTIVATIONS", "BIAS_INITS", "INITS", "INIT_SCALES", "KEEP_PROBS", "LEARNING_RATES",
+    "ACTIVATIONS", "ACTIVATION_OPTIONS", "BEYOND_PLAYGROUND", "PLAYGROUND_ACTIVATIONS",
+    "BIAS_INITS", "INITS", "INIT_SCALES", "KEEP_PROBS", "LEARNING_RATES",
     "LIVE_FIELDS", "LOSSES", "MAX_LAYERS", "MAX_NEURONS", "NOISES", "PROBLEMS",
     "REGULARIZATIONS", "REG_RATES", "TRAIN_RATIOS", "BATCH_SIZES", "PlaygroundConfig",
     "PRESETS", "DATASET_RUNS", "FIELDS",
@@ -30,7 +32,13 @@ NOISES = tuple(range(0, 51, 5))  # the slider's value; the generators get noise 
 TRAIN_RATIOS = tuple(range(10, 91, 10))  # percent of the points used for training
 BATCH_SIZES = tuple(range(1, 31))
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+# The Playground's activation menu in its order; then every other activation of the library
+# (mml4_lib.activations: Leaky ReLU, ELU, GELU, SiLU), which the Playground does not have.
+PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+BEYOND_PLAYGROUND = tuple(a for a in LIBRARY_ACTIVATIONS if a not in PLAYGROUND_ACTIVATIONS)
+ACTIVATIONS = PLAYGROUND_ACTIVATIONS + BEYOND_PLAYGROUND
+# (label, value) pairs for a menu: the additions marked with a "+" (beyond the Playground).
+ACTIVATION_OPTIONS = tuple((f"{a} +" if a in BEYOND_PLAYGROUND else a, a) for a in ACTIVATIONS)
 REGULARIZATIONS = ("none", "l1", "l2")
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_LAYERS = 6

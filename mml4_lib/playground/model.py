@@ -16,7 +16,7 @@ NumPy only. Introduced in chapter 6 (The network playground).
 
 import numpy as np
 
-from mml4_lib.activations import Tanh
+from mml4_lib.activations import Tanh, activation_class
 from mml4_lib.data import make_dataset, make_grid, polynomial_features, train_test_split
 from mml4_lib.layers import Linear, Sequential, make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss, MSELoss
@@ -32,8 +32,6 @@ GRID_N = 100  # 100 x 100 cells
 # Weight scheme -> (mml4_lib.init name, its scale at init_scale = 1).
 _INIT = {"uniform": ("uniform", 0.5), "zeros": ("zeros", None), "normal": ("normal", 0.03),
          "xavier": ("xavier", 1.0), "he": ("he", 1.0)}
-# Histogram range per activation; None: from the data.
-_ACT_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": None, "linear": None}
 
 
 class HalfSquaredError(MSELoss):
@@ -316,13 +314,12 @@ class Playground:
         "saturation" (per hidden layer, share of saturated outputs), "grad_norm" (||dL/dW||
         per weight layer, input to output), "train_acc", "test_acc".
         """
-        act = self.config.activation
         self.model.eval()
         try:
             with np.errstate(all="ignore"):
                 stats = network_stats(self.model, self.F_train, loss_fn=self.loss_fn,
                                       y=self.t_train, bins=bins,
-                                      act_range=_ACT_RANGE[act] or _data_range(self, act))
+                                      act_range=_act_range(self))
         finally:
             self.model.train()
         grads = [m.grads["W"] for m in self.model.layers if isinstance(m, Linear)]
@@ -333,12 +330,19 @@ class Playground:
                 "test_acc": self.history["test_acc"][-1]}
 
 
-def _data_range(pg, activation):
-    """A histogram range for unbounded activations: 0 ... max (relu) or +-max |a| (linear)."""
+def _act_range(pg):
+    """The histogram range of the hidden outputs: the activation's own if it is bounded.
+
+    Otherwise one from the data: up to top = max |a| over the hidden layers, and down to
+    -top, or to the activation's infimum if that is higher (0 for ReLU, -1 for ELU).
+    """
+    act = activation_class(pg.config.activation)
+    if act.bounded:
+        return act.plot_range
     _, acts = _hidden_outputs(pg)
     values = np.concatenate([a.ravel() for a in acts] + [np.zeros(1)])
     top = float(np.max(np.abs(values[np.isfinite(values)]), initial=0.0)) or 1.0
-    return (0.0, top) if activation == "relu" else (-top, top)
+    return (max(act.output_range[0], -top), top)
 
 
 def _hidden_outputs(pg):
