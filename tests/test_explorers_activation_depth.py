@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from mml4_lib.explorers import activation_depth as ad  # noqa: E402
+from mml4_lib.activations import activation_class  # noqa: E402
 from mml4_lib.lab import propagation as pr  # noqa: E402
 from mml4_lib.losses import BCEWithLogitsLoss  # noqa: E402
 
@@ -35,9 +36,10 @@ def test_every_control_value_draws_the_direct_norms(state, activation, depth):
     x, y = state["main"].get_data()
     np.testing.assert_array_equal(x, np.arange(1, depth + 1))
     np.testing.assert_allclose(y, np.maximum(norms, ad.NORM_LIM[0]), rtol=1e-4)
-    # the other three activations in grey, labelled
+    # every other activation in grey, labelled
     labels = {t.get_text() for t in state["other_labels"]}
-    assert len(labels) == 3 and ad._LABELS[activation] not in labels
+    assert len(labels) == len(pr.HIDDEN_ACTIVATIONS) - 1
+    assert activation_class(activation).label not in labels
     for line in state["others"]:
         assert len(line.get_xdata()) == depth
     run = pr.training_curve(ad.INIT, activation, depth)
@@ -52,8 +54,8 @@ def test_labels_of_the_grey_lines_do_not_overlap(state):
 
 
 def test_sigmoid_gradients_vanish_and_relu_gradients_do_not():
-    sig = ad.gradient_norms("sigmoid", 10)
-    relu = ad.gradient_norms("relu", 10)
+    sig = pr.gradient_norms("sigmoid", 10)
+    relu = pr.gradient_norms("relu", 10)
     assert sig[0] / sig[-1] < 1e-4
     assert relu[0] / relu[-1] > 0.1
 

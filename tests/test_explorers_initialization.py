@@ -15,7 +15,7 @@ from mml4_lib.plotting import scale_label  # noqa: E402
 
 # Each control value at least once, with the other two controls fixed (small depths: fast).
 COMBOS = ([(s, "tanh", 2) for s in ie.SCALES]
-          + [("xavier", a, 2) for a in pr.HIDDEN_ACTIVATIONS]
+          + [("xavier", a, 2) for a in ie.ACTIVATIONS]
           + [("he", "relu", d) for d in ie.DEPTHS])
 
 
@@ -117,7 +117,7 @@ def test_static_mode_renders_every_combination(monkeypatch):
     monkeypatch.setattr(ie, "setup_init", tiny_setup)
     monkeypatch.setattr(ie, "update_init", tiny_update)
     ex = ie.make_initialization_explorer(mode="static")
-    n = len(ie.SCALES) * len(pr.HIDDEN_ACTIVATIONS) * len(ie.DEPTHS)
+    n = len(ie.SCALES) * len(ie.ACTIVATIONS) * len(ie.DEPTHS)
     assert n == 220 and len(ex.frames) == n and ex.errors == []
     # one jslink per Stack: 1 for scale, 11 for activation, 44 for depth
     assert len(ex.links) == 1 + 11 + 44
@@ -141,7 +141,7 @@ def test_plot_std_by_layer_draws_the_diagnostics():
     fig = Figure()
     axes = fig.subplots(1, 4)
     lines = ie.plot_std_by_layer(axes, [0.03, "he"], depth=4)
-    assert set(lines) == set(pr.HIDDEN_ACTIVATIONS)
+    assert set(lines) == set(ie.ACTIVATIONS)
     np.testing.assert_allclose(lines["relu"][1].get_ydata(),
                                pr.initial_diagnostics("he", "relu", 4)["std"])
     assert lines["tanh"][0].get_label() == "0.03"

@@ -13,6 +13,7 @@ Introduced in chapter 7 (Activations).
 
 import numpy as np
 
+from mml4_lib.activations import activation_class
 from mml4_lib.lab.propagation import HIDDEN_ACTIVATIONS, STEPS, gradient_norms, training_curve
 from mml4_lib.plotting import PLAYGROUND_BLUE
 from mml4_lib.plotting.render import new_figure
@@ -24,7 +25,6 @@ __all__ = ["DEPTHS", "INIT", "NORM_LIM", "setup_activation_depth",
 DEPTHS = (2, 4, 6, 8, 10)
 INIT = "xavier"  # one initialization for every activation: only the nonlinearity changes
 NORM_LIM = (1e-12, 1e2)
-_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU"}
 
 
 def setup_activation_depth():
@@ -74,11 +74,11 @@ def update_activation_depth(state, activation, depth):
         y[k] = max(y[k], y[k - 1] + 1.0)
     for k, i in enumerate(order):
         state["other_labels"][i].set_position((depth + 0.15, 10.0 ** y[k]))
-        state["other_labels"][i].set_text(_LABELS[rest[i]])
+        state["other_labels"][i].set_text(activation_class(rest[i]).label)
     norms = gradient_norms(activation, depth, scale=INIT)
     state["main"].set_data(layers, np.maximum(norms, NORM_LIM[0]))
     ratio = norms[0] / norms[-1] if norms[-1] > 0 else np.nan
-    state["title"].set_text(f"{_LABELS[activation]}, {depth} layers: "
+    state["title"].set_text(f"{activation_class(activation).label}, {depth} layers: "
                             f"||dW_1|| / ||dW_{depth}|| = {ratio:.2g}")
     run = training_curve(INIT, activation, depth)
     state["loss"].set_data(np.arange(len(run["loss"])), run["loss"])
@@ -90,13 +90,13 @@ def update_activation_depth(state, activation, depth):
 
 
 def make_activation_depth_explorer(*, mode=None):
-    """Activation buttons x depth slider: 4 x 5 = 20 static frames.
+    """Activation buttons x depth slider: one frame per hidden activation and depth (7 x 5).
 
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
     """
     controls = [
         choice("activation", HIDDEN_ACTIVATIONS, value="sigmoid",
-               labels=[_LABELS[a] for a in HIDDEN_ACTIVATIONS], buttons=True),
+               labels=[activation_class(a).label for a in HIDDEN_ACTIVATIONS], buttons=True),
         slider("depth", DEPTHS, value=DEPTHS[-1], description="hidden layers"),
     ]
     return Explorer(controls, setup_activation_depth, update_activation_depth, mode=mode,

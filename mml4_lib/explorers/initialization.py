@@ -14,10 +14,10 @@ summary. Introduced in chapter 8 (Weight initialization).
 
 import numpy as np
 
+from mml4_lib.activations import activation_class
 from mml4_lib.lab.propagation import (
     ACT_RANGES,
     GRAD_LOG_RANGE,
-    HIDDEN_ACTIVATIONS,
     SCHEMES,
     STEPS,
     initial_diagnostics,
@@ -27,7 +27,7 @@ from mml4_lib.plotting import ERROR_RED, PLAYGROUND_BLUE, PLAYGROUND_ORANGE, sca
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
 
-__all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATION_LABELS", "setup_init", "update_init",
+__all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATIONS", "setup_init", "update_init",
            "make_initialization_explorer", "plot_std_by_layer", "layer_note", "loss_note",
            "short_number"]
 
@@ -36,8 +36,8 @@ __all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATION_LABELS", "setup_init", "
 SCALES = (0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, *SCHEMES)
 DEPTHS = (2, 4, 6, 8, 10)
 MAX_DEPTH = DEPTHS[-1]
-ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
-                     "leaky_relu": "Leaky ReLU"}
+# The lecture's four: the page holds a frame for every scale x activation x depth.
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 _ROW = 0.85  # height of a ridge inside its row of height 1
 LOSS_TOP = 1.0
 _TEXT = "0.25"
@@ -64,12 +64,6 @@ def loss_note(run, initial_loss):
     loss, acc = run["loss"], run["acc"]
     off = "\n(starts off the chart)" if initial_loss > LOSS_TOP else ""
     return f"loss {loss[0]:.3g} -> {loss[-1]:.2g}\naccuracy {100 * acc[-1]:.0f}%{off}"
-
-
-def _ticks(activation):
-    """Tick positions (in the activation's units) for the activation axis."""
-    return {"sigmoid": (0.0, 0.5, 1.0), "tanh": (-1.0, 0.0, 1.0)}.get(activation,
-                                                                     (0.0, 1.0, 2.0, 3.0))
 
 
 def setup_init():
@@ -182,9 +176,9 @@ def update_init(state, scale, activation, depth):
                        ("row_labels", str(l + 1))):
             state[key][l].set_y(y)
             state[key][l].set_text(s)
-    share = "off" if activation in ("relu", "leaky_relu") else "sat"
-    state["header"].set_text(f"  mean    std {share}")
-    ticks = _ticks(activation)
+    unit = activation_class(activation)
+    state["header"].set_text(f"  mean    std {unit.inactive_short}")
+    ticks = unit.ticks
     u = [(t - lo) / (hi - lo) for t in ticks]
     state["tick_marks"].set_data(u, np.zeros(len(u)))
     for k, label in enumerate(state["tick_labels"]):
@@ -197,7 +191,7 @@ def update_init(state, scale, activation, depth):
     state["loss_text"].set_color(ERROR_RED if run["diverged_at"] is not None else _TEXT)
     label = scale_label(scale)
     weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
-    state["title"].set_text(f"{weights}, {ACTIVATION_LABELS[activation]}, "
+    state["title"].set_text(f"{weights}, {unit.label}, "
                             f"{depth} hidden layers x 100")
 
 
@@ -209,8 +203,8 @@ def make_initialization_explorer(*, mode=None):
     controls = [
         slider("scale", SCALES, value="xavier", labels=[scale_label(s) for s in SCALES],
                description="init scale"),
-        choice("activation", HIDDEN_ACTIVATIONS, value="tanh",
-               labels=[ACTIVATION_LABELS[a] for a in HIDDEN_ACTIVATIONS], buttons=True),
+        choice("activation", ACTIVATIONS, value="tanh",
+               labels=[activation_class(a).label for a in ACTIVATIONS], buttons=True),
         slider("depth", DEPTHS, value=MAX_DEPTH, description="hidden layers"),
     ]
     # 8 colours keep a frame near 7 kB: 220 of them fit the page budget.
@@ -218,7 +212,7 @@ def make_initialization_explorer(*, mode=None):
                     budget_ms=250, dpi=80, colors=8)
 
 
-def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=HIDDEN_ACTIVATIONS):
+def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=ACTIVATIONS):
     """The static summary: activation std by layer, one line per scale, one Axes per activation.
 
     Alt text: "For each activation, the standard deviation of every hidden layer's outputs
@@ -243,7 +237,7 @@ def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=HIDDEN_ACTIV
                               label=scale_label(scale))
             lines[activation].append(line)
         ax.set_yscale("log")
-        ax.set_title(ACTIVATION_LABELS[activation])
+        ax.set_title(activation_class(activation).label)
         ax.set_xlabel("hidden layer")
         ax.set_xticks(layers[::2] if depth > 6 else layers)
     return lines

@@ -24,6 +24,7 @@ import numbers
 import numpy as np
 
 from mml4_lib import stats
+from mml4_lib.activations import ACTIVATIONS, LeakyReLU, activation_class
 from mml4_lib.init import SCHEMES
 from mml4_lib.layers import Linear, make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
@@ -37,18 +38,16 @@ __all__ = [
     "gradient_norms",
 ]
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-# Histogram ranges per activation; values outside are counted in the edge bins.
-ACT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (-0.5, 3.5),
-              "leaky_relu": (-0.5, 3.5)}
+# Every nonlinearity of the library can be a hidden activation here (linear collapses: ch. 2).
+HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "linear")
+# Histogram ranges per activation (each class's plot_range); values outside go to the edge bins.
+ACT_RANGES = {a: activation_class(a).plot_range for a in HIDDEN_ACTIVATIONS}
 GRAD_LOG_RANGE = (-12.0, 4.0)  # log10 |dL/dW|; 0 and anything below 1e-12 go to the first bin
 BINS = 32
 WIDTH = 100
 # A short full-batch training run: enough to tell "learns" from "stuck" and "diverges".
 STEPS, LR, MOMENTUM = 50, 0.05, 0.9
-# Second moment E[h(z)^2] / Var(z) for z ~ N(0, s^2): exact for linear and (leaky) ReLU.
-_MOMENT_FACTOR = {"linear": lambda alpha: 1.0, "relu": lambda alpha: 0.5,
-                  "leaky_relu": lambda alpha: (1 + alpha**2) / 2}
+
 
 
 # ----------------------------------------------------------------------------- init scales
@@ -145,14 +144,18 @@ def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="lin
     z_1 = x W_1: Var(z_1) = n_1 Var(w_1) E[x^2]. Every later layer takes a = h(z) of the
     previous one, and for z ~ N(0, v) and zero-mean weights
     Var(z_l) = n_l Var(w_l) E[h(z_{l-1})^2] = n_l Var(w_l) c Var(z_{l-1}),
-    with c = 1 (linear), 1/2 (ReLU: half of z is zeroed), (1 + alpha^2) / 2 (Leaky ReLU).
+    with c = the activation's moment_factor: 1 (linear), 1/2 (ReLU: half of z is zeroed),
+    (1 + alpha^2) / 2 (Leaky ReLU); activations whose c depends on Var(z) have none.
     Args: second_moment_x E[x^2] of the inputs (= Var(x) when they have mean 0);
         fan_ins (L,) the number of inputs n_l of each layer; weight_std a number or (L,)
-        standard deviations of the weights; activation "linear", "relu" or "leaky_relu".
+        standard deviations of the weights; activation a name of ACTIVATIONS whose class has
+        a constant moment_factor ("linear", "relu", "leaky_relu"); alpha Leaky ReLU's slope.
     Returns: (L,) predicted variances. Chapter 8.
     """
-    if activation not in _MOMENT_FACTOR:
-        raise ValueError(f"activation must be one of {tuple(_MOMENT_FACTOR)}, got {activation!r}")
+    constant = tuple(a for a in ACTIVATIONS if activation_class(a).moment_factor is not None)
+    if activation not in constant:
+        raise ValueError(f"activation must be one of {constant} (a constant moment factor), "
+                         f"got {activation!r}")
     fan_ins = np.asarray(fan_ins, dtype=np.float64)
     if fan_ins.ndim != 1 or fan_ins.size == 0 or np.any(fan_ins < 1):
         raise ValueError(f"fan_ins must be a non-empty 1-D sequence of layer input sizes >= 1, "
@@ -162,7 +165,8 @@ def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="lin
         raise ValueError(f"weight_std must be >= 0, got {weight_std.tolist()}")
     if not second_moment_x >= 0:
         raise ValueError(f"second_moment_x must be >= 0, got {second_moment_x!r}")
-    c = _MOMENT_FACTOR[activation](alpha)
+    unit = LeakyReLU(alpha) if activation == "leaky_relu" else activation_class(activation)
+    c = unit.moment_factor
     gains = fan_ins * weight_std**2  # n_l Var(w_l)
     moments = np.full(fan_ins.shape, c)
     moments[0] = 1.0  # the first layer sees the inputs themselves, E[x^2] as given

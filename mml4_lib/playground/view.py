@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
+from mml4_lib.activations import activation_class
 from mml4_lib.plotting import (
     ERROR_RED,
     NAN_GREY,
@@ -108,8 +109,10 @@ class PlaygroundView:
 
     @staticmethod
     def layout_key(config):
-        """What fixes the figure's layout: (features, hidden, diagnostics) of a config."""
-        return (config.features, config.hidden, config.diagnostics)
+        """What fixes the figure's layout: features, hidden, diagnostics (and the activation,
+        whose word for an inactive unit the diagnostics panel shows)."""
+        return (config.features, config.hidden, config.diagnostics,
+                config.activation if config.diagnostics else None)
 
     def matches(self, pg):
         """True if this view can draw pg (same features, hidden widths and diagnostics flag)."""
@@ -194,10 +197,13 @@ class PlaygroundView:
             hists.append(ax.stairs(np.zeros(1), [0, 1], color=PLAYGROUND_BLUE, linewidth=1.2))
             notes.append(ax.text(0.03, 0.96, "", transform=ax.transAxes, fontsize=6.5,
                                  va="top"))
+        unit = activation_class(c.activation)
+        self._inactive = unit.inactive_short
         if k:
             self.fig.text(0.1 / WIDTH, 1.5 / (HEIGHT + DIAG_HEIGHT),
                           "activations of each hidden layer on the training set "
-                          "(sat = share of saturated outputs)", fontsize=8)
+                          f"({unit.inactive_short} = share of {unit.inactive_word} outputs)",
+                          fontsize=8)
         ax = self.fig.add_axes(self._rect(6.75, 0.3, 2.65, 0.95))
         ax.set_yscale("log")
         ax.set_ylim(1e-7, 10)
@@ -274,7 +280,8 @@ class PlaygroundView:
                 a["hists"], a["hist_notes"], d["hist"], d["saturation"], strict=True), 1):
             top = counts.max() or 1
             stairs.set_data(counts / top, np.linspace(0, 1, len(edges)))
-            note.set_text(f"layer {l}: {edges[0]:.3g} ... {edges[-1]:.3g}\nsat {100 * sat:.0f}%")
+            note.set_text(f"layer {l}: {edges[0]:.3g} ... {edges[-1]:.3g}\n"
+                          f"{self._inactive} {100 * sat:.0f}%")
         norms = np.clip(np.nan_to_num(d["grad_norm"], nan=1e-7), 1e-7, 10)
         a["grads"].set_ydata(norms)
         a["accuracy"].set_text("" if np.isnan(d["train_acc"]) else
