@@ -1,6 +1,7 @@
 """Explorers: a matplotlib figure driven by a few discrete controls, live or precomputed.
 
-A chapter writes two functions and lists its controls::
+A chapter writes two functions and lists its controls (``new_figure`` is in
+``mml4_lib.plotting.render``)::
 
     def setup():                       # build the figure and its artists once
         fig = new_figure()
