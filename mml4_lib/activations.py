@@ -8,7 +8,7 @@ chapter 4; chapter 7 (Activations) compares them all.
 
 import numpy as np
 
-from mml4_lib.base import Module, bad_input_error, check_real
+from mml4_lib.base import Module, bad_input_error, check_real, float_array
 
 __all__ = [
     "ACTIVATIONS",
@@ -34,8 +34,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
 def _as_float(z):
     # Integer input would give integer outputs (relu) or integer gradients: use float64.
-    z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+    return float_array(z)
 
 
 def _check_alpha(alpha, owner):
@@ -154,7 +153,7 @@ class _Activation(Module):
     """Shared input check for the elementwise activation modules."""
 
     def _check_input(self, x):
-        if not isinstance(x, np.ndarray):
+        if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             raise bad_input_error(self, x, None)
 
 
@@ -217,7 +216,7 @@ class ReLU(_Activation):
     def forward(self, x):
         self._check_input(x)
         self.mask = x > 0
-        return np.maximum(x, 0)
+        return relu(x)
 
     def backward(self, dout):
         mask = self.mask

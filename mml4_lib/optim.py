@@ -12,6 +12,8 @@ every other name (`"0.W"`, `"w"`) is a weight.
 
 import numpy as np
 
+from mml4_lib.base import check_real
+
 __all__ = ["NO_DECAY_NAMES", "SGD", "Adam", "is_decayed"]
 
 NO_DECAY_NAMES = ("b", "beta", "gamma")
@@ -26,15 +28,9 @@ def is_decayed(name):
     return name.rsplit(".", 1)[-1] not in NO_DECAY_NAMES
 
 
-def _check_number(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
-    return float(value)
-
-
 def _check_rate(value, name, owner):
     """Return value as float, raising unless it is a number >= 0 (NaN is rejected)."""
-    value = _check_number(value, name, owner)
+    value = check_real(value, name, owner)
     if not value >= 0 or value == float("inf"):
         raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value!r}")
     return value
@@ -42,7 +38,7 @@ def _check_rate(value, name, owner):
 
 def _check_fraction(value, name, owner):
     """Return value as float, raising unless 0 <= value < 1."""
-    value = _check_number(value, name, owner)
+    value = check_real(value, name, owner)
     if not 0 <= value < 1:
         raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
     return value
@@ -63,10 +59,21 @@ def _check_pairs(params, grads, owner):
             f"missing in grads: {missing}, not in params: {extra}"
         )
     for name, p in params.items():
-        if p.shape != grads[name].shape:
+        g = grads[name]
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            got = f"a {p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
+            raise TypeError(
+                f"{owner}.step: params[{name!r}] must be a float NumPy array (it is updated in "
+                f"place), got {got}"
+            )
+        if not isinstance(g, np.ndarray):
+            raise TypeError(
+                f"{owner}.step: grads[{name!r}] must be a NumPy array, got {type(g).__name__}"
+            )
+        if p.shape != g.shape:
             raise ValueError(
                 f"{owner}.step: grads[{name!r}] must have the shape of params[{name!r}] "
-                f"{p.shape}, got {grads[name].shape}"
+                f"{p.shape}, got {g.shape}"
             )
 
 
