@@ -101,7 +101,7 @@ class Linear(Module):
         self._check_dout(dout, (x.shape[0], self.out_features))
         self.grads["W"] = x.T @ dout  # out = x @ W: each weight sees its input column
         # b was added to all N rows: sum dout over the rows. Written as ones @ dout, which
-        # NumPy runs 2-5 times faster than dout.sum(axis=0) for (500, 8) (benchmarks/README.md).
+        # NumPy runs 2-5 times faster than dout.sum(axis=0) for (500, 8) (see benchmarks/README.md).
         self.grads["b"] = np.ones(len(dout), dtype=dout.dtype) @ dout
 
 
