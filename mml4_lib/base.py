@@ -166,6 +166,14 @@ def check_real(value, name, owner, *, finite=False):
     return value
 
 
+def check_nonnegative(value, name, owner):
+    """Return value as float, raising unless it is a finite number >= 0 (NaN is rejected)."""
+    value = check_real(value, name, owner)
+    if not 0 <= value < math.inf:
+        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value!r}")
+    return value
+
+
 def warn_non_finite(message):
     """Report a non-finite result as a `NonFiniteWarning`, following np.errstate(invalid=...)."""
     mode = np.geterr()["invalid"]
@@ -173,4 +181,4 @@ def warn_non_finite(message):
         return
     if mode == "raise":
         raise FloatingPointError(message)
-    warnings.warn(message, NonFiniteWarning, stacklevel=3)
+    warnings.warn(message, NonFiniteWarning, stacklevel=4)  # the line that called forward

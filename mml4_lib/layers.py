@@ -15,6 +15,7 @@ from mml4_lib.base import (
     cast_input,
     check_float_dtype,
     check_generator,
+    check_nonnegative,
     check_positive_int,
     check_real,
     warn_non_finite,
@@ -56,12 +57,7 @@ class Linear(Module):
                        ", with inf or NaN entries")
                 )
             if init_scale is not None:
-                scale = check_real(init_scale, "init_scale", "Linear")
-                if not 0 <= scale < np.inf:
-                    raise ValueError(
-                        f"Linear: init_scale must be a finite number >= 0, got {init_scale!r}"
-                    )
-                W = W * scale
+                W = W * check_nonnegative(init_scale, "init_scale", "Linear")
             W = W.astype(self.dtype)  # a copy: the layer owns its weights
         else:
             raise TypeError(

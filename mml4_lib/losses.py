@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from mml4_lib.activations import sigmoid
-from mml4_lib.base import warn_non_finite
+from mml4_lib.base import check_real, warn_non_finite
 
 __all__ = [
     "Loss",
@@ -138,11 +138,9 @@ class BCELoss(Loss):
 
     def __init__(self, eps=1e-12):
         super().__init__()
-        if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)):
-            raise TypeError(f"BCELoss: eps must be a number, got {eps!r}")
-        if not 0 < eps < 0.5:
+        self.eps = check_real(eps, "eps", "BCELoss")
+        if not 0 < self.eps < 0.5:
             raise ValueError(f"BCELoss: eps must be in (0, 0.5), got {eps!r}")
-        self.eps = float(eps)
 
     def forward(self, pred, target):
         p = _as_float(pred, "BCELoss")

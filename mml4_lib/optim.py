@@ -12,7 +12,7 @@ every other name (`"0.W"`, `"w"`) is a weight.
 
 import numpy as np
 
-from mml4_lib.base import check_real
+from mml4_lib.base import check_nonnegative, check_real
 
 __all__ = ["NO_DECAY_NAMES", "SGD", "Adam", "is_decayed"]
 
@@ -26,14 +26,6 @@ def is_decayed(name):
     dot) are not decayed: shrinking them towards 0 does not make the function simpler.
     """
     return name.rsplit(".", 1)[-1] not in NO_DECAY_NAMES
-
-
-def _check_rate(value, name, owner):
-    """Return value as float, raising unless it is a number >= 0 (NaN is rejected)."""
-    value = check_real(value, name, owner)
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value!r}")
-    return value
 
 
 def _check_fraction(value, name, owner):
@@ -105,10 +97,10 @@ class SGD:
     """
 
     def __init__(self, lr, momentum=0.0, weight_decay=0.0, l1=0.0):
-        self.lr = _check_rate(lr, "lr", "SGD")
+        self.lr = check_nonnegative(lr, "lr", "SGD")
         self.momentum = _check_fraction(momentum, "momentum", "SGD")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay", "SGD")
-        self.l1 = _check_rate(l1, "l1", "SGD")
+        self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "SGD")
+        self.l1 = check_nonnegative(l1, "l1", "SGD")
         self.velocity = {}  # name -> v, only used when momentum > 0
         self.dead = {}  # name -> boolean mask of weights killed by L1
 
@@ -164,15 +156,15 @@ class Adam:
     """
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        self.lr = _check_rate(lr, "lr", "Adam")
+        self.lr = check_nonnegative(lr, "lr", "Adam")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         self.beta1 = _check_fraction(betas[0], "betas[0]", "Adam")
         self.beta2 = _check_fraction(betas[1], "betas[1]", "Adam")
-        self.eps = _check_rate(eps, "eps", "Adam")
+        self.eps = check_nonnegative(eps, "eps", "Adam")
         if self.eps == 0:
             raise ValueError(f"Adam: eps must be > 0, got {eps!r}")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay", "Adam")
+        self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "Adam")
         self.state = {}  # name -> [t, m, v]
 
     def step(self, params, grads):
