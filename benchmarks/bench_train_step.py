@@ -62,7 +62,7 @@ def mml_stepper(sizes, activation, loss, dtype, X, y):
         out = model.forward(X)
         loss_fn.forward(out, y)
         # As in fit and in PyTorch (the data needs no gradient): the first layer skips dX.
-        model.backward(loss_fn.backward(), input_grad=False)
+        model.backward_params(loss_fn.backward())
         optimizer.step(model.params, model.grads)
 
     return step

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from mml4_lib.base import Module, bad_input_error, check_real
+from mml4_lib.base import Module, bad_input_error, check_real, float_array
 
 __all__ = [
     "ACTIVATIONS",
@@ -52,8 +52,7 @@ __all__ = [
 
 def _as_float(z):
     # Integer input would give integer outputs (relu) or integer gradients: use float64.
-    z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+    return float_array(z)
 
 
 def _check_alpha(alpha, owner):
@@ -387,7 +386,7 @@ class Activation(Module):
         return np.zeros(np.shape(a), dtype=bool)
 
     def _check_input(self, x):
-        if not isinstance(x, np.ndarray):
+        if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             raise bad_input_error(self, x, None)
 
 
@@ -486,7 +485,7 @@ class ReLU(Activation):
     def forward(self, x):
         self._check_input(x)
         self.mask = x > 0
-        return np.maximum(x, 0)
+        return relu(x)
 
     def backward(self, dout):
         mask = self.mask

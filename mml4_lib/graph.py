@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
+
+from mml4_lib.base import check_real
 
 __all__ = [
     "Value",
@@ -28,16 +31,6 @@ __all__ = [
 ]
 
 
-def _check_number(x, name):
-    # bool is an int subclass, but True + x is almost always a mistake in a graph
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x}")
-    return x
-
-
 def _as_value(x, name):
     """Wrap a plain number as a constant leaf, so that ``w * 2`` and ``2 * w`` both work."""
     if isinstance(x, Value):
@@ -45,6 +38,9 @@ def _as_value(x, name):
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a Value or a real number, got {type(x).__name__}")
     return Value(x, label=f"{float(x):g}")
+
+
+_LOG_MAX_FLOAT = math.log(sys.float_info.max)  # 709.78: e^x overflows beyond
 
 
 def _sigmoid(x):
@@ -74,7 +70,7 @@ class Value:
     def __init__(self, data, label=""):
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self.data = _check_number(data, "data")
+        self.data = check_real(data, "data", "Value", finite=True)
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -148,6 +144,11 @@ class Value:
 
     def exp(self):
         """e^x; d/dx = e^x."""
+        if self.data > _LOG_MAX_FLOAT:  # math.exp would only say "math range error"
+            raise OverflowError(
+                f"Value.exp: e^x is too large for a float for x = {self.data:g}; "
+                f"expected x <= {_LOG_MAX_FLOAT:.2f} (the largest float is about e^709.78)"
+            )
         out = math.exp(self.data)
         return Value._from_op(out, (self,), (out,), "exp")
 
@@ -211,8 +212,9 @@ def neuron(inputs, weights, bias, *, activation="tanh", label=""):
     if len(weights) != len(inputs):
         raise ValueError(f"weights must have one number per input ({len(inputs)}), "
                          f"got {len(weights)}")
-    weights = [_check_number(w, "weights") for w in weights]
-    s = _check_number(bias, "bias") + sum(w * v.data for w, v in zip(weights, inputs, strict=True))
+    weights = [check_real(w, "weights", "neuron", finite=True) for w in weights]
+    bias = check_real(bias, "bias", "neuron", finite=True)
+    s = bias + sum(w * v.data for w, v in zip(weights, inputs, strict=True))
     _check_activation(activation)
     if activation == "tanh":
         out = math.tanh(s)
@@ -238,7 +240,7 @@ def squared_error(pred, target, *, label="Q"):
     """
     if not isinstance(pred, Value):
         raise TypeError(f"pred must be a Value, got {type(pred).__name__}")
-    t = _check_number(target, "target")
+    t = check_real(target, "target", "squared_error", finite=True)
     diff = pred.data - t
     # op "1/2 (. - t)^2" with the half, the dot and the square as single characters
     return Value._from_op(0.5 * diff * diff, (pred,), (diff,), "\u00bd(\u00b7-t)\u00b2", label)

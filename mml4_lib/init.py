@@ -12,7 +12,12 @@ import math
 
 import numpy as np
 
-from mml4_lib.base import check_float_dtype, check_generator, check_positive_int, check_real
+from mml4_lib.base import (
+    check_float_dtype,
+    check_generator,
+    check_nonnegative,
+    check_positive_int,
+)
 
 __all__ = ["INITIALIZERS", "SCHEMES", "get_initializer", "he", "lecun", "normal", "scheme_std",
            "uniform", "xavier", "zeros"]
@@ -27,13 +32,6 @@ def _check_shape(shape, owner):
     if not isinstance(dims, (tuple, list)) or len(dims) == 0:
         raise TypeError(f"{owner}: shape must be a tuple of ints such as (2, 8), got {shape!r}")
     return tuple(check_positive_int(d, "every entry of shape", owner) for d in dims)
-
-
-def _check_scale(scale, name, owner):
-    scale = check_real(scale, name, owner)
-    if not 0 <= scale < math.inf:
-        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {scale!r}")
-    return scale
 
 
 def _fans(shape, owner):
@@ -91,7 +89,7 @@ def normal(shape, *, rng, scale=1.0, dtype=np.float64):
     Introduced in chapter 8 (Weight initialization).
     """
     shape = _check_shape(shape, "normal")
-    scale = _check_scale(scale, "scale", "normal")
+    scale = check_nonnegative(scale, "scale", "normal")
     return _gaussian(shape, scale, rng, dtype, "normal")
 
 
@@ -102,7 +100,7 @@ def uniform(shape, *, rng, limit=0.5, dtype=np.float64):
     TensorFlow Playground's initialization. Introduced in chapter 6 (The network playground).
     """
     shape = _check_shape(shape, "uniform")
-    limit = _check_scale(limit, "limit", "uniform")
+    limit = check_nonnegative(limit, "limit", "uniform")
     check_generator(rng, "uniform")
     dtype = check_float_dtype(dtype, "uniform")
     return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
@@ -116,7 +114,7 @@ def lecun(shape, *, rng, scale=1.0, dtype=np.float64):
     Introduced in chapter 8 (Weight initialization).
     """
     fan_in, fan_out = _fans(shape, "lecun")
-    scale = _check_scale(scale, "scale", "lecun")
+    scale = check_nonnegative(scale, "scale", "lecun")
     std = scale * scheme_std("lecun", fan_in, fan_out)
     return _gaussian((fan_in, fan_out), std, rng, dtype, "lecun")
 
@@ -129,7 +127,7 @@ def xavier(shape, *, rng, scale=1.0, dtype=np.float64):
     Introduced in chapter 8 (Weight initialization).
     """
     fan_in, fan_out = _fans(shape, "xavier")
-    scale = _check_scale(scale, "scale", "xavier")
+    scale = check_nonnegative(scale, "scale", "xavier")
     std = scale * scheme_std("xavier", fan_in, fan_out)
     return _gaussian((fan_in, fan_out), std, rng, dtype, "xavier")
 
@@ -141,7 +139,7 @@ def he(shape, *, rng, scale=1.0, dtype=np.float64):
     half of its inputs. Introduced in chapter 8 (Weight initialization).
     """
     fan_in, fan_out = _fans(shape, "he")
-    scale = _check_scale(scale, "scale", "he")
+    scale = check_nonnegative(scale, "scale", "he")
     std = scale * scheme_std("he", fan_in, fan_out)
     return _gaussian((fan_in, fan_out), std, rng, dtype, "he")
 
@@ -174,7 +172,7 @@ def get_initializer(name, scale=None):
         )
     func = _FUNCTIONS[name]
     if scale is not None:
-        scale = _check_scale(scale, "scale", "get_initializer")
+        scale = check_nonnegative(scale, "scale", "get_initializer")
     if scale is None or name == "zeros":
         return functools.partial(func)
     return functools.partial(func, **{"limit" if name == "uniform" else "scale": scale})

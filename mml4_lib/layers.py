@@ -12,10 +12,13 @@ from mml4_lib.activations import get_activation
 from mml4_lib.base import (
     Module,
     bad_input_error,
+    cast_input,
     check_float_dtype,
     check_generator,
+    check_nonnegative,
     check_positive_int,
     check_real,
+    warn_non_finite,
 )
 from mml4_lib.init import get_initializer
 
@@ -28,8 +31,9 @@ class Linear(Module):
     x: (N, D_in) -> out: (N, D_out); params W: (D_in, D_out), b: (D_out,).
     init: an initializer name from `mml4_lib.init.INITIALIZERS` (with init_scale as its
     scale, see `get_initializer`) or a function (shape, *, rng) -> array, whose result is
-    multiplied by init_scale if given. b starts at zero. Inputs of another dtype are cast to
-    the layer's dtype. Introduced in chapter 5 (Backpropagation).
+    multiplied by init_scale (a finite number >= 0) if given. b starts at zero. Inputs of
+    another dtype are cast to the layer's dtype. forward keeps a reference to x, not a copy:
+    do not modify x in place before backward. Introduced in chapter 5 (Backpropagation).
     """
 
     def __init__(
@@ -45,12 +49,15 @@ class Linear(Module):
             W = get_initializer(init, init_scale)(shape, rng=rng, dtype=self.dtype)
         elif callable(init):
             W = np.asarray(init(shape, rng=rng))
-            if W.shape != shape:
+            if W.shape != shape or W.dtype.kind not in "biuf" or not np.isfinite(W).all():
                 raise ValueError(
-                    f"Linear: init must return an array of shape {shape}, got {W.shape}"
+                    f"Linear: init must return finite numbers of shape {shape}, got shape "
+                    f"{W.shape}, dtype {W.dtype}"
+                    + ("" if W.dtype.kind not in "biuf" or np.isfinite(W).all() else
+                       ", with inf or NaN entries")
                 )
             if init_scale is not None:
-                W = W * check_real(init_scale, "init_scale", "Linear")
+                W = W * check_nonnegative(init_scale, "init_scale", "Linear")
             W = W.astype(self.dtype)  # a copy: the layer owns its weights
         else:
             raise TypeError(
@@ -69,15 +76,20 @@ class Linear(Module):
         if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != self.in_features:
             raise bad_input_error(self, x, self.in_features)
         if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
+            x = cast_input(self, x, self.dtype)
         self.x = x
         return x @ self.params["W"] + self.params["b"]
 
-    def backward(self, dout, *, input_grad=True):
-        """dW = x^T dout, db = sum of dout over rows, dx = dout W^T. dout: (N, D_out).
+    def backward(self, dout):
+        """dW = x^T dout, db = sum of dout over rows, dx = dout W^T. dout: (N, D_out) -> dx."""
+        self.backward_params(dout)  # dW and db
+        return dout @ self.params["W"].T  # out = x @ W: each input reaches out through W
 
-        input_grad=False skips dx (returns None): a first layer's input is data, whose gradient
-        nobody needs, and dout @ W^T is a third of the layer's work (PyTorch skips it too).
+    def backward_params(self, dout):
+        """dW = x^T dout and db = the sum of dout over the rows; no dx (returns None).
+
+        What training calls: a first layer's input is data, whose gradient nobody needs, and
+        dx = dout @ W^T is a third of the layer's work (PyTorch skips it too).
         """
         x = self.x
         if x is None:
@@ -85,9 +97,8 @@ class Linear(Module):
         self._check_dout(dout, (x.shape[0], self.out_features))
         self.grads["W"] = x.T @ dout  # out = x @ W: each weight sees its input column
         # b was added to all N rows: sum dout over the rows. Written as ones @ dout, which
-        # NumPy runs several times faster than dout.sum(axis=0) for narrow layers.
+        # NumPy runs 2-5 times faster than dout.sum(axis=0) for (500, 8) (see benchmarks/README.md).
         self.grads["b"] = np.ones(len(dout), dtype=dout.dtype) @ dout
-        return dout @ self.params["W"].T if input_grad else None
 
 
 class BatchNorm(Module):
@@ -129,7 +140,7 @@ class BatchNorm(Module):
         if not isinstance(x, np.ndarray) or x.ndim != 2 or x.shape[1] != self.num_features:
             raise bad_input_error(self, x, self.num_features)
         if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
+            x = cast_input(self, x, self.dtype)
         if self.training:
             N = x.shape[0]
             if N < 2:
@@ -137,14 +148,18 @@ class BatchNorm(Module):
                     f"{self!r}: training mode needs a batch of N >= 2 rows to estimate a "
                     f"variance, got shape {x.shape}; use eval() for single examples"
                 )
-            mean = x.mean(axis=0)
-            xc = x - mean
-            var = (xc * xc).mean(axis=0)  # biased (1/N): the variance of this batch
-            std = np.sqrt(var + self.eps)
             m = self.momentum
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught below
+                mean = x.mean(axis=0)
+                xc = x - mean
+                var = (xc * xc).mean(axis=0)  # biased (1/N): the variance of this batch
+                running_var = (1 - m) * self.running_var + m * var * (N / (N - 1))
+            if not np.isfinite(running_var).all():
+                return self._diverged(x)
+            std = np.sqrt(var + self.eps)
             # In place, so references to the buffers (plots, diagnostics) stay current.
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean
-            self.running_var[...] = (1 - m) * self.running_var + m * var * (N / (N - 1))
+            self.running_var[...] = running_var
         else:
             xc = x - self.running_mean
             std = np.sqrt(self.running_var + self.eps)
@@ -152,6 +167,18 @@ class BatchNorm(Module):
         self.std = std
         self.used_batch_stats = self.training
         return self.params["gamma"] * self.xhat + self.params["beta"]
+
+    def _diverged(self, x):
+        """A batch whose variance is inf/NaN: NaN out, running statistics kept, reported."""
+        warn_non_finite(
+            f"{self!r}: the batch variance is not finite (the input overflows or holds inf/NaN, "
+            f"|x| up to {np.abs(x).max():.3g}); running_mean and running_var keep their last "
+            f"finite values and the output is NaN: the model has diverged"
+        )
+        self.xhat = np.full_like(x, np.nan)
+        self.std = np.full(self.num_features, np.nan, dtype=self.dtype)
+        self.used_batch_stats = True
+        return self.xhat.copy()
 
     def backward(self, dout):
         """dgamma, dbeta and dx; dx includes the paths through the batch mean and variance.
@@ -180,7 +207,8 @@ class Dropout(Module):
     out = x * mask / keep_prob, eval out = x. mode="classic" (the lecture and the paper):
     training out = x * mask, eval out = x * keep_prob. Either way the expected training
     output equals the eval output. backward reuses the forward mask; keep_prob = 1 is the
-    identity. Introduced in chapter 10 (Dropout).
+    identity. When nothing is dropped or scaled (inverted mode in eval, keep_prob = 1) forward
+    returns x itself, not a copy. Introduced in chapter 10 (Dropout).
     """
 
     MODES = ("inverted", "classic")
@@ -288,21 +316,26 @@ class Sequential(Module):
                 raise type(err)(f"Sequential layer {i}: {err}") from err
         return x
 
-    def backward(self, dout, *, input_grad=True):
-        """Apply every layer's backward in reverse order; return dx of the first layer.
+    def backward(self, dout):
+        """Apply every layer's backward in reverse order; return dx of the first layer."""
+        for i in range(len(self.layers) - 1, -1, -1):
+            try:
+                dout = self.layers[i].backward(dout)
+            except (TypeError, ValueError, RuntimeError) as err:  # say which layer failed
+                raise type(err)(f"Sequential layer {i}: {err}") from err
+        return dout
 
-        input_grad=False lets a first Linear skip dx (then None is returned): training needs
-        the parameter gradients only, not the gradient with respect to the data.
-        """
+    def backward_params(self, dout):
+        """Like backward, but the first layer skips dx (returns None): what training needs."""
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             try:
-                if i == 0 and not input_grad and isinstance(layer, Linear):
-                    return layer.backward(dout, input_grad=False)
-                dout = layer.backward(dout)
+                if i > 0:
+                    dout = layer.backward(dout)
+                else:
+                    layer.backward_params(dout)  # the data's own gradient is never needed
             except (TypeError, ValueError, RuntimeError) as err:
                 raise type(err)(f"Sequential layer {i}: {err}") from err
-        return dout
 
     def train(self):
         """Switch this model and every layer to training mode; return self."""

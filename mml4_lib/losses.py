@@ -7,9 +7,18 @@ Every loss has the same contract as a layer, seen from the end of the network:
 
 Binary targets may have shape (N,) or (N, 1) for a prediction of shape (N, 1); the loss
 reshapes them itself, so (N, 1) - (N,) never silently broadcasts into an (N, N) matrix.
+
+Non-finite predictions (a diverged model) give an inf or NaN loss, never a NumPy warning:
+`forward` reports it with a `mml4_lib.base.NonFiniteWarning`, which is silent under
+`np.errstate(invalid="ignore")`, as in `fit`, which records the divergence instead.
 """
 
+import math
+
 import numpy as np
+
+from mml4_lib.activations import sigmoid
+from mml4_lib.base import check_real, warn_non_finite
 
 __all__ = [
     "Loss",
@@ -17,7 +26,6 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "SoftmaxCrossEntropyLoss",
-    "get_loss",
 ]
 
 
@@ -53,11 +61,23 @@ def _match_target(pred, target, name):
 
 def _check_binary(target, name):
     """Raise ValueError unless every target lies in [0, 1] (hard 0/1 or soft labels)."""
-    if target.min() < 0 or target.max() > 1:
-        raise ValueError(
-            f"{name}: target values must lie in [0, 1], got values in "
-            f"[{target.min()}, {target.max()}]"
-        )
+    if not (target.min() >= 0 and target.max() <= 1):  # NaN fails both comparisons
+        n_nan = int(np.isnan(target).sum())
+        got = (f"{n_nan} NaN values" if n_nan else
+               f"values in [{target.min()}, {target.max()}]")
+        raise ValueError(f"{name}: target values must lie in [0, 1], got {got}")
+
+
+def _reported(loss, pred, name):
+    """Return the loss; if it is inf or NaN, say why with a NonFiniteWarning first."""
+    if not math.isfinite(loss):
+        bad = int(np.size(pred) - np.isfinite(pred).sum())
+        why = (f"pred has {bad} non-finite values (inf or NaN)" if bad else
+               f"pred is too large (|pred| up to {np.abs(pred).max():.3g}) and the loss "
+               f"overflowed")
+        warn_non_finite(f"{name}: the loss is {loss}: {why}; the model has diverged "
+                        f"(fit stops and reports History.diverged_at)")
+    return loss
 
 
 class Loss:
@@ -92,7 +112,9 @@ class MSELoss(Loss):
         target = _match_target(pred, target, "MSELoss")
         diff = pred - target
         self.cache = diff
-        return float(np.mean(diff * diff))
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by _reported
+            loss = float(np.mean(diff * diff))
+        return _reported(loss, pred, "MSELoss")
 
     def backward(self):
         diff = self._cached()
@@ -104,6 +126,8 @@ class BCELoss(Loss):
 
     L = -mean(t * log(p) + (1 - t) * log(1 - p)) with p clipped to [eps, 1 - eps],
     dL/dp = (p - t) / (p * (1 - p)) / N inside the clip range and 0 outside it.
+    Predictions outside [0, 1] (logits, say) raise ValueError: clipped, their gradient
+    would be 0 and training would stop without a word. For logits use BCEWithLogitsLoss.
 
     `eps` is raised to the dtype's machine epsilon if it is smaller (float32 cannot
     represent 1 - 1e-12), so log(1 - p) stays finite in every dtype.
@@ -114,20 +138,26 @@ class BCELoss(Loss):
 
     def __init__(self, eps=1e-12):
         super().__init__()
-        if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating)):
-            raise TypeError(f"BCELoss: eps must be a number, got {eps!r}")
-        if not 0 < eps < 0.5:
+        self.eps = check_real(eps, "eps", "BCELoss")
+        if not 0 < self.eps < 0.5:
             raise ValueError(f"BCELoss: eps must be in (0, 0.5), got {eps!r}")
-        self.eps = float(eps)
 
     def forward(self, pred, target):
         p = _as_float(pred, "BCELoss")
         t = _match_target(p, target, "BCELoss")
         _check_binary(t, "BCELoss")
+        lo, hi = p.min(), p.max()
+        if (lo < 0 or hi > 1) and not np.isnan(lo):  # NaN (a diverged model) is reported below
+            raise ValueError(
+                f"BCELoss: pred must be probabilities in [0, 1] (a sigmoid's output), got "
+                f"values in [{lo:.4g}, {hi:.4g}]; for logits (raw scores) use "
+                f"BCEWithLogitsLoss, which applies the sigmoid itself"
+            )
         eps = max(self.eps, float(np.finfo(p.dtype).eps))
         p_clip = np.clip(p, eps, 1 - eps)
         self.cache = (p, p_clip, t)
-        return float(-np.mean(t * np.log(p_clip) + (1 - t) * np.log(1 - p_clip)))
+        loss = float(-np.mean(t * np.log(p_clip) + (1 - t) * np.log(1 - p_clip)))
+        return _reported(loss, p, "BCELoss")
 
     def backward(self):
         p, p_clip, t = self._cached()
@@ -142,7 +172,8 @@ class BCEWithLogitsLoss(Loss):
 
     L = mean(softplus(z) - t * z) with softplus(z) = log(1 + exp(z)), which equals
     -mean(t * log(sigmoid(z)) + (1 - t) * log(1 - sigmoid(z))) but never takes log(0);
-    dL/dz = (sigmoid(z) - t) / N. Finite and exact for logits of +-1000.
+    dL/dz = (sigmoid(z) - t) / N. Finite for logits of +-1000, and the gradient keeps its
+    relative precision there for the labels t = 0 and t = 1.
 
     Shapes: pred (N, 1) or (N,) logits; target (N,) or (N, 1) in [0, 1].
     Introduced in chapter 1 (Logistic regression, revisited).
@@ -152,14 +183,18 @@ class BCEWithLogitsLoss(Loss):
         z = _as_float(pred, "BCEWithLogitsLoss")
         t = _match_target(z, target, "BCEWithLogitsLoss")
         _check_binary(t, "BCEWithLogitsLoss")
-        softplus = np.logaddexp(0, z)  # log(1 + e^z) without overflow
+        with np.errstate(invalid="ignore"):  # inf or NaN logits (divergence): reported below
+            softplus = np.logaddexp(0, z)  # log(1 + e^z) without overflow
+            loss = float(np.mean(softplus - z * t))
         self.cache = (z, t, softplus)
-        return float(np.mean(softplus - z * t))
+        return _reported(loss, z, "BCEWithLogitsLoss")
 
     def backward(self):
         z, t, softplus = self._cached()
-        # sigmoid(z) = exp(z - softplus(z)): the exponent is <= 0, so it never overflows.
-        return (np.exp(z - softplus) - t) * (1.0 / z.size)
+        # sigmoid(z) - t = (1 - t) sigmoid(z) - t sigmoid(-z). For t = 1 this is -sigmoid(-z)
+        # to full relative precision, where 1 - sigmoid(z) would round to 0 from z ~ 37 on.
+        sigmoid_neg = np.exp(-softplus)  # sigmoid(-z) = 1 / (1 + e^z), never overflows
+        return ((1 - t) * sigmoid(z) - t * sigmoid_neg) * (1.0 / z.size)
 
 
 class SoftmaxCrossEntropyLoss(Loss):
@@ -196,11 +231,13 @@ class SoftmaxCrossEntropyLoss(Loss):
                 f"classes, got values in [{y.min()}, {y.max()}]"
             )
         rows = np.arange(n)
-        shifted = z - z.max(axis=1, keepdims=True)  # largest score becomes 0: exp cannot overflow
+        with np.errstate(invalid="ignore"):  # inf - inf for an infinite logit: reported below
+            shifted = z - z.max(axis=1, keepdims=True)  # largest score 0: exp cannot overflow
         exp = np.exp(shifted)
         sum_exp = exp.sum(axis=1, keepdims=True)
         self.cache = (rows, y, exp, sum_exp)
-        return float(np.mean(np.log(sum_exp[:, 0]) - shifted[rows, y]))
+        loss = float(np.mean(np.log(sum_exp[:, 0]) - shifted[rows, y]))
+        return _reported(loss, z, "SoftmaxCrossEntropyLoss")
 
     def backward(self):
         rows, y, exp, sum_exp = self._cached()
@@ -208,23 +245,3 @@ class SoftmaxCrossEntropyLoss(Loss):
         dz[rows, y] -= 1
         dz *= 1.0 / len(rows)
         return dz
-
-
-_LOSSES = {
-    "mse": MSELoss,
-    "bce": BCELoss,
-    "bce_logits": BCEWithLogitsLoss,
-    "softmax_ce": SoftmaxCrossEntropyLoss,
-}
-
-
-def get_loss(name):
-    """Return a new loss object by name: "mse", "bce", "bce_logits" or "softmax_ce".
-
-    Introduced in chapter 6 (The network playground).
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"get_loss: name must be a string, got {type(name).__name__}")
-    if name not in _LOSSES:
-        raise ValueError(f"get_loss: unknown loss {name!r}; valid names are {sorted(_LOSSES)}")
-    return _LOSSES[name]()

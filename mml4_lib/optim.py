@@ -12,6 +12,8 @@ every other name (`"0.W"`, `"w"`) is a weight.
 
 import numpy as np
 
+from mml4_lib.base import check_nonnegative, check_real
+
 __all__ = ["NO_DECAY_NAMES", "SGD", "Adam", "is_decayed"]
 
 NO_DECAY_NAMES = ("b", "beta", "gamma")
@@ -26,23 +28,9 @@ def is_decayed(name):
     return name.rsplit(".", 1)[-1] not in NO_DECAY_NAMES
 
 
-def _check_number(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
-    return float(value)
-
-
-def _check_rate(value, name, owner):
-    """Return value as float, raising unless it is a number >= 0 (NaN is rejected)."""
-    value = _check_number(value, name, owner)
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"{owner}: {name} must be a finite number >= 0, got {value!r}")
-    return value
-
-
 def _check_fraction(value, name, owner):
     """Return value as float, raising unless 0 <= value < 1."""
-    value = _check_number(value, name, owner)
+    value = check_real(value, name, owner)
     if not 0 <= value < 1:
         raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
     return value
@@ -63,10 +51,21 @@ def _check_pairs(params, grads, owner):
             f"missing in grads: {missing}, not in params: {extra}"
         )
     for name, p in params.items():
-        if p.shape != grads[name].shape:
+        g = grads[name]
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            got = f"a {p.dtype} array" if isinstance(p, np.ndarray) else type(p).__name__
+            raise TypeError(
+                f"{owner}.step: params[{name!r}] must be a float NumPy array (it is updated in "
+                f"place), got {got}"
+            )
+        if not isinstance(g, np.ndarray):
+            raise TypeError(
+                f"{owner}.step: grads[{name!r}] must be a NumPy array, got {type(g).__name__}"
+            )
+        if p.shape != g.shape:
             raise ValueError(
                 f"{owner}.step: grads[{name!r}] must have the shape of params[{name!r}] "
-                f"{p.shape}, got {grads[name].shape}"
+                f"{p.shape}, got {g.shape}"
             )
 
 
@@ -98,10 +97,10 @@ class SGD:
     """
 
     def __init__(self, lr, momentum=0.0, weight_decay=0.0, l1=0.0):
-        self.lr = _check_rate(lr, "lr", "SGD")
+        self.lr = check_nonnegative(lr, "lr", "SGD")
         self.momentum = _check_fraction(momentum, "momentum", "SGD")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay", "SGD")
-        self.l1 = _check_rate(l1, "l1", "SGD")
+        self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "SGD")
+        self.l1 = check_nonnegative(l1, "l1", "SGD")
         self.velocity = {}  # name -> v, only used when momentum > 0
         self.dead = {}  # name -> boolean mask of weights killed by L1
 
@@ -157,15 +156,15 @@ class Adam:
     """
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        self.lr = _check_rate(lr, "lr", "Adam")
+        self.lr = check_nonnegative(lr, "lr", "Adam")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
         self.beta1 = _check_fraction(betas[0], "betas[0]", "Adam")
         self.beta2 = _check_fraction(betas[1], "betas[1]", "Adam")
-        self.eps = _check_rate(eps, "eps", "Adam")
+        self.eps = check_nonnegative(eps, "eps", "Adam")
         if self.eps == 0:
             raise ValueError(f"Adam: eps must be > 0, got {eps!r}")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay", "Adam")
+        self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "Adam")
         self.state = {}  # name -> [t, m, v]
 
     def step(self, params, grads):

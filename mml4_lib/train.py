@@ -4,7 +4,7 @@ One training step is forward -> loss -> backward -> optimizer step:
 
     out = model.forward(X_batch)
     loss = loss_fn.forward(out, y_batch)
-    model.backward(loss_fn.backward())
+    model.backward_params(loss_fn.backward())  # backward without dX, which nobody needs
     optimizer.step(model.params, model.grads)
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mml4_lib.layers import Sequential
+from mml4_lib.base import check_generator
 from mml4_lib.losses import BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss
 
 __all__ = ["History", "iterate_minibatches", "accuracy", "fit"]
@@ -60,6 +60,17 @@ def _check_rows(X, y, x_name="X", y_name="y"):
     return X, y
 
 
+def _check_batch_size(batch_size, n):
+    """Return batch_size as an int (None means n), raising unless it is an integer >= 1."""
+    if batch_size is None:
+        return n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
+        batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    return int(batch_size)
+
+
 def iterate_minibatches(X, y, batch_size, *, rng, shuffle=True):
     """Yield `(X_batch, y_batch)` pairs that cover every row once.
 
@@ -74,16 +85,13 @@ def iterate_minibatches(X, y, batch_size, *, rng, shuffle=True):
     """
     X, y = np.asarray(X), np.asarray(y)
     n = len(X)
+    if n == 0:
+        raise ValueError(f"X must have at least one row, got shape {X.shape}")
     if len(y) != n:
         raise ValueError(f"y must have {n} rows to match X {X.shape}, got {y.shape}")
-    if batch_size is None:
-        batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
-        batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    if shuffle and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    batch_size = _check_batch_size(batch_size, n)
+    if shuffle:
+        check_generator(rng, "iterate_minibatches")
     starts = list(range(0, n, batch_size))
     if batch_size > 1 and len(starts) > 1 and n - starts[-1] == 1:
         starts.pop()  # the lone last row goes into the previous batch
@@ -166,37 +174,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, rng,
     X_val (M, D), y_val (M,) or (M, 1). The same `rng` seed gives the same History.
     Introduced in chapter 4 (Training: gradients and the chain rule).
     """
-    for name in ("forward", "backward", "train", "eval"):
-        if not callable(getattr(model, name, None)):
-            raise TypeError(f"model must have a {name}() method, got {type(model).__name__}")
-    if not isinstance(getattr(model, "params", None), dict):
-        raise TypeError(f"model must have a params dict, got {type(model).__name__}")
-    for name in ("forward", "backward"):
-        if not callable(getattr(loss_fn, name, None)):
-            raise TypeError(f"loss_fn must have a {name}() method, got {type(loss_fn).__name__}")
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have a step() method, got {type(optimizer).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if (X_val is None) != (y_val is None):
-        raise ValueError("X_val and y_val must be given together, got only one of them")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-    X, y = _check_rows(X, y)
-    if batch_size is None:
-        batch_size = len(X)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
-        batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    # Compute in the model's dtype (float32 models stay float32 and fast).
-    dtype = next((p.dtype for p in model.params.values()), X.dtype)
-    X = X.astype(dtype, copy=False)
-    if X_val is not None:
-        X_val, y_val = _check_rows(X_val, y_val, "X_val", "y_val")
-        X_val = X_val.astype(dtype, copy=False)
+    X, y, X_val, y_val, batch_size = _check_fit_arguments(
+        model, loss_fn, optimizer, X, y, epochs, batch_size, rng, X_val, y_val, callback
+    )
     # Full batch: one update over all rows, whose mean gradient does not depend on the order.
     shuffle = batch_size < len(X)
 
@@ -226,6 +206,37 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, rng,
     return history
 
 
+def _check_fit_arguments(model, loss_fn, optimizer, X, y, epochs, batch_size, rng, X_val, y_val,
+                         callback):
+    """Validate fit's arguments; return X, y, X_val, y_val in the model's dtype and batch_size."""
+    for name in ("forward", "backward_params", "train", "eval"):
+        if not callable(getattr(model, name, None)):
+            raise TypeError(f"model must have a {name}() method, got {type(model).__name__}")
+    if not isinstance(getattr(model, "params", None), dict):
+        raise TypeError(f"model must have a params dict, got {type(model).__name__}")
+    for name in ("forward", "backward"):
+        if not callable(getattr(loss_fn, name, None)):
+            raise TypeError(f"loss_fn must have a {name}() method, got {type(loss_fn).__name__}")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have a step() method, got {type(optimizer).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
+    check_generator(rng, "fit")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("X_val and y_val must be given together, got only one of them")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
+    X, y = _check_rows(X, y)
+    batch_size = _check_batch_size(batch_size, len(X))
+    # Compute in the model's dtype (float32 models stay float32 and fast).
+    dtype = next((p.dtype for p in model.params.values()), X.dtype)
+    X = X.astype(dtype, copy=False)
+    if X_val is not None:
+        X_val, y_val = _check_rows(X_val, y_val, "X_val", "y_val")
+        X_val = X_val.astype(dtype, copy=False)
+    return X, y, X_val, y_val, batch_size
+
+
 def _train_epoch(model, loss_fn, optimizer, X, y, batch_size, rng, shuffle):
     """One pass over (X, y); returns the batch-size weighted mean loss and accuracy.
 
@@ -238,10 +249,7 @@ def _train_epoch(model, loss_fn, optimizer, X, y, batch_size, rng, shuffle):
         loss = loss_fn.forward(out, y_batch)
         if not math.isfinite(loss):
             return loss, math.nan
-        if isinstance(model, Sequential):
-            model.backward(loss_fn.backward(), input_grad=False)  # dX is never needed here
-        else:
-            model.backward(loss_fn.backward())
+        model.backward_params(loss_fn.backward())  # dX, the gradient for the data, is not needed
         optimizer.step(model.params, model.grads)
         loss_sum += loss * len(X_batch)
         correct += _accuracy_or_nan(out, y_batch, loss_fn) * len(X_batch)

@@ -458,3 +458,26 @@ def test_gains_are_pytorchs():
                 "leaky_relu": math.sqrt(2 / (1 + 0.01**2)), "linear": 1.0,
                 "elu": None, "gelu": None, "silu": None}
     assert {c.name: c.gain for c in act.ACTIVATION_CLASSES} == expected
+
+
+# --- issue 14 item 10: clear errors for non-numbers; floats from every module -------------------
+
+
+@pytest.mark.parametrize("f", [act.sigmoid, act.tanh, act.relu, act.sigmoid_grad, act.identity])
+def test_functions_reject_none_and_strings(f):
+    with pytest.raises(TypeError, match=r"^z must be a number or an array of numbers, got None"):
+        f(None)
+    with pytest.raises(TypeError, match=r"got an array of dtype <U3"):
+        f(np.array(["abc", "def"]))
+
+
+@pytest.mark.parametrize("cls", [act.Sigmoid, act.Tanh, act.ReLU, act.LeakyReLU, act.Identity])
+def test_modules_reject_string_arrays(cls):
+    with pytest.raises(TypeError, match=r"input x must be an array of numbers, got dtype <U1"):
+        cls().forward(np.array([["1", "2"]]))
+
+
+@pytest.mark.parametrize("cls", [act.Sigmoid, act.Tanh, act.ReLU, act.LeakyReLU])
+def test_modules_return_floats_for_integer_input(cls):
+    out = cls().forward(np.array([[-2, 0, 3]]))
+    assert out.dtype == np.float64

@@ -87,7 +87,7 @@ def test_count_parameters_known_value():
     (lambda s: _count(s) + s[0], "inputs biases"),
     (lambda s: sum(s), "counted units"),
     (lambda s: _count(s) + 1, "expected 13 parameters, got 14"),
-    (lambda s: str(_count(s)), "return a number"),
+    (lambda s: str(_count(s)), "the count is a str; expected one number"),
 ])
 def test_count_parameters_mistakes_get_specific_hints(wrong, words):
     fb = ch03.check_count_parameters(wrong)

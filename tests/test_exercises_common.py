@@ -1,6 +1,10 @@
 """The shared checker machinery: stubs, crashes and array comparisons give specific feedback."""
 
+import importlib
+import warnings
+
 import numpy as np
+import pytest
 
 from mml4_lib.exercises import NOT_ATTEMPTED, attempt, check_array
 
@@ -55,3 +59,75 @@ def test_known_mistake_names_the_first_matching_wrong_answer():
     assert diagnose(-expected, expected, "g", candidates).message == "wrong sign"
     assert "wrong values" in diagnose(expected + 5, expected, "g", candidates).message
     assert diagnose(expected, expected, "g", candidates) is None
+
+
+# --- no learner function makes a checker raise --------------------------------------------
+
+CHAPTERS = [f"ch{i:02d}" for i in range(1, 11)]
+CHECKERS = [
+    (chapter, name)
+    for chapter in CHAPTERS
+    for name in importlib.import_module(f"mml4_lib.exercises.{chapter}").__all__
+    if name.startswith("check_")
+]
+# The checkers whose function returns a tuple: the hostile values go inside it.
+ARITY = {"check_log_loss_grad": 2, "check_collapse": 2, "check_grad_hidden_layer": 2,
+         "check_half_squared_error": 2, "check_linear_backward": 3,
+         "check_batchnorm_backward": 3}
+CONFIG_CHECKERS = {"check_xor_config"}  # take a config value, not a function
+
+
+def _raise(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+# (id, value the learner's function returns, words of which the hint must name one)
+HOSTILE = [
+    ("str", "abc", ["str"]),
+    ("None", None, ["None"]),
+    ("complex", np.full(5, 1 + 2j), ["complex"]),
+    ("dict", {"a": 1}, ["dict"]),
+    ("object-array", np.array([object(), object()], dtype=object), ["object"]),
+    ("ragged", [[1.0, 2.0], [3.0]], ["cannot be read as numbers", "ragged", "inhomogeneous"]),
+    ("wrong-shape", np.zeros((7, 7, 7)), ["shape", "one number"]),
+    ("nan", float("nan"), ["NaN", "shape"]),
+    ("nan-array", np.full((6, 4), np.nan), ["NaN", "shape"]),
+]
+
+
+def test_every_checker_is_listed():
+    assert len(CHECKERS) >= 24
+    assert set(ARITY) | CONFIG_CHECKERS <= {name for _, name in CHECKERS}
+
+
+@pytest.mark.parametrize("chapter, name", CHECKERS, ids=[n for _, n in CHECKERS])
+@pytest.mark.parametrize("case, value, words", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_learner_function_gives_a_hint_naming_the_problem(chapter, name, case, value,
+                                                                  words):
+    checker = getattr(importlib.import_module(f"mml4_lib.exercises.{chapter}"), name)
+    if name in CONFIG_CHECKERS:
+        learner = value
+    else:
+        arity = ARITY.get(name, 1)
+        result = value if arity == 1 else (value,) * arity
+
+        def learner(*args, **kwargs):
+            return result
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a leaked NumPy warning (ComplexWarning, ...) fails
+        fb = checker(learner)
+    if name in CONFIG_CHECKERS:
+        assert fb.status in ("hint", "not attempted")
+        return
+    assert fb.status == "hint", fb
+    assert any(word in fb.message for word in words), fb.message
+
+
+@pytest.mark.parametrize("chapter, name", CHECKERS, ids=[n for _, n in CHECKERS])
+def test_learner_function_that_raises_gives_a_hint_naming_the_exception(chapter, name):
+    checker = getattr(importlib.import_module(f"mml4_lib.exercises.{chapter}"), name)
+    if name in CONFIG_CHECKERS:
+        pytest.skip("takes a config, not a function")
+    fb = checker(_raise)
+    assert fb.status == "hint" and "RuntimeError: boom" in fb.message

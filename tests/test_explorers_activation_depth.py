@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mml4_lib.explorers import activation_depth as ad  # noqa: E402
 from mml4_lib.activations import activation_class  # noqa: E402
+from mml4_lib.explorers import activation_depth as ad  # noqa: E402
 from mml4_lib.lab import propagation as pr  # noqa: E402
 from mml4_lib.losses import BCEWithLogitsLoss  # noqa: E402
 

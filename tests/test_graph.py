@@ -179,9 +179,11 @@ def test_children_of_lists_every_use_with_its_local_derivative():
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda: Value("a"), TypeError, "data must be a real number, got str"),
-        (lambda: Value(True), TypeError, "data must be a real number, got bool"),
-        (lambda: Value(float("nan")), ValueError, "data must be finite, got nan"),
+        (lambda: Value("a"), TypeError, "Value: data must be a number, got 'a'"),
+        (lambda: Value(True), TypeError, "Value: data must be a number, got True"),
+        (lambda: Value(float("nan")), ValueError, "Value: data must be a finite number, got nan"),
+        (lambda: Value(1000.0).exp(), OverflowError,
+         r"Value.exp: e\^x is too large for a float for x = 1000; expected x <= 709.78"),
         (lambda: Value(1.0, label=3), TypeError, "label must be a str, got int"),
         (lambda: Value(1.0) + "a", TypeError, "other must be a Value or a real number, got str"),
         (lambda: "a" * Value(1.0), TypeError, "other must be a Value or a real number, got str"),
@@ -195,9 +197,10 @@ def test_children_of_lists_every_use_with_its_local_derivative():
          r"weights must have one number per input \(1\), got 2"),
         (lambda: neuron([Value(1.0)], [1.0], 0.0, activation="relu"), ValueError,
          "activation must be 'sigmoid' or 'tanh', got 'relu'"),
-        (lambda: neuron([Value(1.0)], [1.0], "b"), TypeError, "bias must be a real number"),
+        (lambda: neuron([Value(1.0)], [1.0], "b"), TypeError, "neuron: bias must be a number"),
         (lambda: squared_error(0.5, 1.0), TypeError, "pred must be a Value, got float"),
-        (lambda: squared_error(Value(0.5), None), TypeError, "target must be a real number"),
+        (lambda: squared_error(Value(0.5), None), TypeError,
+         "squared_error: target must be a number, got None"),
     ],
 )
 def test_bad_input_is_named(make, error, match):
@@ -292,3 +295,10 @@ def test_node_text_marks_unknown_numbers():
     assert node_text(v, value=False, grad=False) == "p\nv = ?\ng = ?"
     assert node_text(v, grad=None) == "p\nv = 0.25"
     assert node_text(Value(1.0, "x") * 2).splitlines()[0] == "*"
+
+
+def test_exp_overflow_is_named_and_the_edge_still_works():
+    # Issue 14 item 10: Value(1000).exp() said only "math range error".
+    with pytest.raises(OverflowError, match=r"Value.exp: e\^x is too large .* x = 1000"):
+        Value(1000).exp()
+    assert math.isfinite(Value(709.0).exp().data)

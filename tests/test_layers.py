@@ -1,5 +1,7 @@
 """Layers: Linear, BatchNorm, Dropout, Sequential, make_mlp against hand computations."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -118,7 +120,8 @@ def test_linear_constructor_errors():
         Linear(3, 2, init="glorot", rng=rng())
     with pytest.raises(TypeError, match="init must be an initializer name or a function"):
         Linear(3, 2, init=0.1, rng=rng())
-    with pytest.raises(ValueError, match=r"init must return an array of shape \(3, 2\), got \(2,"):
+    with pytest.raises(ValueError,
+                       match=r"init must return finite numbers of shape \(3, 2\), got shape \(2,"):
         Linear(3, 2, init=lambda shape, *, rng: np.ones((2, 3)), rng=rng())
     with pytest.raises(TypeError, match="dtype must be a float type"):
         Linear(3, 2, rng=rng(), dtype=int)
@@ -444,16 +447,95 @@ def test_make_mlp_bad_input():
         make_mlp([2, 3, 1], rng=42)
 
 
-def test_input_grad_false_skips_dx_but_keeps_every_parameter_gradient():
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_backward_params_fills_the_same_gradients_and_returns_nothing(batch_norm):
     rng = np.random.default_rng(3)
-    model = make_mlp([4, 5, 3], activation="tanh", rng=rng)
+    model = make_mlp([4, 5, 3], activation="tanh", batch_norm=batch_norm, rng=rng)
     x = rng.normal(size=(6, 4))
     dout = rng.normal(size=(6, 3))
     model.forward(x)
     dx = model.backward(dout)
     full = {k: v.copy() for k, v in model.grads.items()}
     model.forward(x)
-    assert model.backward(dout, input_grad=False) is None
+    assert model.backward_params(dout) is None
     assert dx.shape == x.shape
     for k, g in model.grads.items():
         np.testing.assert_array_equal(g, full[k])
+    layer = Linear(4, 2, rng=rng)
+    layer.forward(x)
+    assert layer.backward_params(rng.normal(size=(6, 2))) is None
+
+
+# --- issue 14: nothing is silently wrong -----------------------------------------------------
+
+
+@pytest.mark.parametrize("scale, error, match", [
+    (float("nan"), ValueError, "init_scale must be a finite number >= 0, got nan"),
+    (float("inf"), ValueError, "init_scale must be a finite number >= 0, got inf"),
+    (-1.0, ValueError, "init_scale must be a finite number >= 0, got -1.0"),
+    ("2", TypeError, "init_scale must be a number, got '2'"),
+])
+def test_init_scale_is_validated_with_a_callable_init(scale, error, match):
+    # Item 3: with a callable init, NaN/inf/negative init_scale gave NaN or flipped weights.
+    with pytest.raises(error, match=f"^Linear: {match}"):
+        Linear(2, 2, init=lambda s, rng: np.ones(s), init_scale=scale, rng=rng())
+
+
+def test_callable_init_returning_nan_or_strings_is_rejected():
+    with pytest.raises(ValueError, match=r"finite numbers of shape \(2, 2\).*inf or NaN"):
+        Linear(2, 2, init=lambda s, rng: np.full(s, np.nan), rng=rng())
+    with pytest.raises(ValueError, match=r"finite numbers of shape \(2, 2\).*dtype <U1"):
+        Linear(2, 2, init=lambda s, rng: np.full(s, "a"), rng=rng())
+
+
+def test_batchnorm_overflowing_batch_is_reported_and_keeps_finite_running_statistics():
+    # Item 4: BatchNorm(1).forward([[1e308], [-1e308]]) leaked an overflow warning, set
+    # running_var = [inf], and every eval-mode output was 0 from then on.
+    from mml4_lib.base import NonFiniteWarning
+
+    bn = BatchNorm(1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = bn.forward(np.array([[1e308], [-1e308]]))
+    assert [w.category for w in caught] == [NonFiniteWarning]
+    assert "running_mean and running_var keep their last finite values" in str(caught[0].message)
+    assert np.isnan(out).all()
+    np.testing.assert_array_equal(bn.running_var, [1.0])
+    np.testing.assert_array_equal(bn.running_mean, [0.0])
+    assert bn.eval().forward(np.array([[2.0]]))[0, 0] == pytest.approx(2.0, rel=1e-4)
+
+
+def test_batchnorm_overflow_in_fit_is_divergence_without_warnings():
+    from mml4_lib.losses import BCEWithLogitsLoss
+    from mml4_lib.optim import SGD
+    from mml4_lib.train import fit
+
+    model = Sequential(Linear(1, 2, rng=rng()), BatchNorm(2), Linear(2, 1, rng=rng()))
+    X = np.array([[1e308], [-1e308], [1.0], [2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = fit(model, BCEWithLogitsLoss(), SGD(0.1), X, np.array([0, 1, 0, 1]), epochs=3,
+                rng=rng())
+    assert h.diverged_at == 0
+    assert np.isfinite(model.layers[1].running_var).all()
+
+
+def test_modules_keep_references_as_documented():
+    # Item 5, answered by documentation (base.Module, Linear, Dropout, notation page): forward
+    # keeps / returns the input itself, because copying costs 2-10 % of a training step.
+    x = np.ones((3, 2))
+    layer = Linear(2, 1, rng=rng())
+    layer.forward(x)
+    assert layer.x is x
+    assert act.Identity().forward(x) is x
+    assert Dropout(0.5, rng=rng()).eval().forward(x) is x
+    assert Dropout(1.0, rng=rng()).forward(x) is x
+    assert "not a copy" in Linear.__doc__ and "not a copy" in Dropout.__doc__
+
+
+@pytest.mark.parametrize("make", [lambda: Linear(2, 1, rng=rng()), lambda: BatchNorm(2)],
+                         ids=["Linear", "BatchNorm"])
+def test_string_array_input_is_named(make):
+    # Item 10: a string array gave "could not convert string to float" (or was parsed).
+    with pytest.raises(TypeError, match=r"input x must be an array of numbers, got dtype <U1"):
+        make().forward(np.array([["1", "2"], ["3", "4"]]))

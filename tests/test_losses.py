@@ -1,6 +1,7 @@
 """Losses: known values, target shapes, stability at +-1000, gradient checks, bad input."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -11,7 +12,6 @@ from mml4_lib.losses import (
     BCEWithLogitsLoss,
     MSELoss,
     SoftmaxCrossEntropyLoss,
-    get_loss,
 )
 
 
@@ -76,18 +76,6 @@ def test_softmax_ce_gradient_is_softmax_minus_onehot_over_n():
     loss.forward(z, y)
     softmax = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(loss.backward(), (softmax - np.eye(4)[y]) / 5)
-
-
-def test_get_loss_returns_new_objects_of_the_right_class():
-    expected = {
-        "mse": MSELoss,
-        "bce": BCELoss,
-        "bce_logits": BCEWithLogitsLoss,
-        "softmax_ce": SoftmaxCrossEntropyLoss,
-    }
-    for name, cls in expected.items():
-        assert type(get_loss(name)) is cls
-    assert get_loss("mse") is not get_loss("mse")
 
 
 # --- target shapes: (N,) and (N, 1) give the same result, never an (N, N) broadcast ----------
@@ -258,8 +246,94 @@ def test_bce_eps_validated():
         BCELoss(eps="1e-12")
 
 
-def test_get_loss_unknown_name_lists_valid_names():
-    with pytest.raises(ValueError, match=r"unknown loss 'cross_entropy'.*'bce', 'bce_logits'"):
-        get_loss("cross_entropy")
-    with pytest.raises(TypeError, match="name must be a string, got int"):
-        get_loss(3)
+
+# --- issue 14: nothing is silently wrong -----------------------------------------------------
+
+
+def test_bce_rejects_logits_and_names_bce_with_logits():
+    # Item 1: raw logits were clipped, the gradient was exactly 0 and training froze.
+    with pytest.raises(ValueError, match=r"BCELoss: pred must be probabilities in \[0, 1\].*"
+                                         r"got values in \[-6, 3\].*BCEWithLogitsLoss"):
+        BCELoss()(np.array([[-6.0], [0.5], [3.0]]), np.array([0, 1, 1]))
+
+
+def test_bce_training_on_logits_now_fails_loudly_instead_of_freezing():
+    from mml4_lib.data import make_gauss
+    from mml4_lib.layers import Linear, Sequential
+    from mml4_lib.optim import SGD
+    from mml4_lib.train import fit
+
+    m = Sequential(Linear(2, 1, rng=np.random.default_rng(0)))
+    m.layers[0].params["W"][:] = -3
+    X, y = make_gauss(200, 0.1, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="BCEWithLogitsLoss"):
+        fit(m, BCELoss(), SGD(0.5), X, y, epochs=50, rng=np.random.default_rng(0))
+    m.layers[0].params["W"][:] = -3
+    h = fit(m, BCEWithLogitsLoss(), SGD(0.5), X, y, epochs=50, rng=np.random.default_rng(0))
+    assert h.train_loss[-1] < 0.1 < h.train_loss[0]
+
+
+@pytest.mark.parametrize("cls", [BCELoss, BCEWithLogitsLoss])
+def test_nan_targets_are_rejected(cls):
+    # Item 2: NaN passed the [0, 1] check and gave a NaN loss.
+    with pytest.raises(ValueError, match=r"target values must lie in \[0, 1\], got 1 NaN values"):
+        cls()(np.full(2, 0.5), np.array([np.nan, 0]))
+
+
+def _exact_grad(z, t):
+    """sigmoid(z) - t for N = 1 in 60-digit decimal arithmetic, as (1 - t) s(z) - t s(-z),
+    so that s(z) - 1 = -s(-z) ~ -1e-304 at z = 700 does not round to 0 in the reference."""
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        z, t = decimal.Decimal(z), decimal.Decimal(t)
+        return float((1 - t) / (1 + (-z).exp()) - t / (1 + z.exp()))
+
+
+@pytest.mark.parametrize("z", [-700.0, -40.0, -30.0, 30.0, 40.0, 700.0])
+@pytest.mark.parametrize("t", [0.0, 1.0, 0.25])
+def test_bce_with_logits_gradient_is_exact_for_confident_logits(z, t):
+    # Item 6: at z = 30, t = 1 the gradient was 1.3 % off, and exactly 0 from z ~ 37 on.
+    loss = BCEWithLogitsLoss()
+    loss.forward(np.array([z]), np.array([t]))
+    got = loss.backward()[0]
+    exact = _exact_grad(z, t)
+    assert got == pytest.approx(exact, rel=1e-12, abs=0)
+
+
+NON_FINITE = [
+    (BCEWithLogitsLoss, np.array([[np.inf], [0.0]]), np.array([1, 0])),
+    (BCEWithLogitsLoss, np.array([[np.nan], [0.0]]), np.array([1, 0])),
+    (SoftmaxCrossEntropyLoss, np.array([[np.inf, 0.0], [0.0, 1.0]]), np.array([0, 1])),
+    (MSELoss, np.array([[1e300], [0.0]]), np.array([0.0, 0.0])),
+    (BCELoss, np.array([[np.nan], [0.5]]), np.array([1, 0])),
+]
+
+
+@pytest.mark.parametrize("cls, pred, target", NON_FINITE,
+                         ids=["logits-inf", "logits-nan", "softmax-inf", "mse-1e300", "bce-nan"])
+def test_non_finite_predictions_warn_with_the_library_warning_only(cls, pred, target):
+    # Item 7: an inf logit gave NaN plus NumPy's "invalid value" warning; MSE with 1e300
+    # leaked an overflow warning. Now: the library's own warning, saying what is not finite.
+    from mml4_lib.base import NonFiniteWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = cls().forward(pred, target)
+    assert not math.isfinite(value)
+    assert [w.category for w in caught] == [NonFiniteWarning]
+    message = str(caught[0].message)
+    assert message.startswith(f"{cls.__name__}: the loss is") and "diverged" in message
+    assert "non-finite" in message or "too large" in message
+
+
+@pytest.mark.parametrize("cls, pred, target", NON_FINITE[:3])
+def test_non_finite_loss_is_silent_under_errstate_ignore_and_backward_warns_nothing(cls, pred,
+                                                                                     target):
+    loss = cls()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(invalid="ignore"):  # as fit and the explorers do
+            assert not math.isfinite(loss.forward(pred, target))
+        loss.backward()

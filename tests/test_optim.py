@@ -172,3 +172,18 @@ def test_state_from_another_model_rejected(opt):
     opt.step({"W": np.ones(2)}, {"W": np.ones(2)})
     with pytest.raises(ValueError, match="one optimizer per model"):
         opt.step({"W": np.ones(3)}, {"W": np.ones(3)})
+
+
+@pytest.mark.parametrize("opt", [SGD(lr=0.1), Adam()], ids=["SGD", "Adam"])
+def test_step_names_lists_and_integer_parameters(opt):
+    # Issue 14 item 10: lists gave "'list' object has no attribute 'shape'", an integer
+    # parameter array a UFuncTypeError.
+    name = type(opt).__name__
+    with pytest.raises(TypeError, match=rf"^{name}.step: params\['w'\] must be a float NumPy "
+                                        r"array \(it is updated in place\), got list"):
+        opt.step({"w": [1.0, 2.0]}, {"w": np.ones(2)})
+    with pytest.raises(TypeError, match=r"params\['w'\] must be a float NumPy array .*got a "
+                                        r"int64 array"):
+        opt.step({"w": np.array([1, 2])}, {"w": np.ones(2)})
+    with pytest.raises(TypeError, match=r"grads\['w'\] must be a NumPy array, got list"):
+        opt.step({"w": np.ones(2)}, {"w": [1.0, 2.0]})

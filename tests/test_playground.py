@@ -99,6 +99,19 @@ def test_bad_values_raise_naming_the_field():
         Playground(42)
 
 
+def test_numpy_integers_are_integers_and_a_whole_float_string_is_read():
+    # Issue 14 item 10: seed=np.int64(3) and hidden=[4, np.int64(2)] were rejected, and
+    # "noise=5.0" said "expected a number" for a number.
+    c = PlaygroundConfig(seed=np.int64(3), hidden=[4, np.int64(2)])
+    assert c.seed == 3 and type(c.seed) is int
+    assert c.hidden == (4, 2) and all(type(h) is int for h in c.hidden)
+    assert PlaygroundConfig.from_string("noise=5.0").noise == 5
+    with pytest.raises(ValueError, match=r"^noise: expected a whole number such as 5, got '5.5'"):
+        PlaygroundConfig.from_string("noise=5.5")
+    with pytest.raises(ValueError, match=r"^seed: expected a number, got 'abc'"):
+        PlaygroundConfig.from_string("seed=abc")
+
+
 # ----------------------------------------------------------------------------- data
 def test_classification_data_follow_the_spec():
     pg = Playground()

@@ -1,6 +1,7 @@
 """Training loop: minibatches, accuracy, fit (determinism, bookkeeping, divergence, learning)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -73,7 +74,7 @@ def test_minibatches_bad_input():
         list(iterate_minibatches(X, y, 0, rng=np.random.default_rng(0)))
     with pytest.raises(ValueError, match=r"y must have 4 rows to match X \(4, 2\), got \(3,\)"):
         list(iterate_minibatches(X, y[:3], 2, rng=np.random.default_rng(0)))
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator, got int"):
+    with pytest.raises(TypeError, match=r"iterate_minibatches: rng must be a np.random.Generator"):
         list(iterate_minibatches(X, y, 2, rng=0))
 
 
@@ -286,7 +287,7 @@ def test_fit_rejects_nan_inputs(where):
         ({"epochs": -1}, ValueError, "epochs must be an integer >= 0, got -1"),
         ({"epochs": 2.5}, ValueError, "epochs must be an integer >= 0, got 2.5"),
         ({"batch_size": 0}, ValueError, "batch_size must be a positive integer or None, got 0"),
-        ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator, got int"),
+        ({"rng": 0}, TypeError, r"fit: rng must be a np.random.Generator .*, got int"),
         ({"X_val": np.zeros((2, 3))}, ValueError, "X_val and y_val must be given together"),
         ({"callback": 3}, TypeError, "callback must be callable or None, got int"),
     ],
@@ -335,3 +336,22 @@ def test_batchnorm_model_trains_when_n_mod_batch_is_one():
     model = make_mlp([2, 4, 1], batch_norm=True, rng=rng)
     hist = fit(model, BCEWithLogitsLoss(), SGD(lr=0.1), X, y, epochs=2, batch_size=10, rng=rng)
     assert hist.epochs_run == 2 and hist.diverged_at is None
+
+
+def test_iterate_minibatches_with_zero_rows_is_named():
+    # Issue 14 item 10: "zip() argument 2 is longer than argument 1".
+    with pytest.raises(ValueError, match=r"^X must have at least one row, got shape \(0, 2\)"):
+        list(iterate_minibatches(np.zeros((0, 2)), np.zeros(0), 4, rng=np.random.default_rng(0)))
+
+
+@pytest.mark.parametrize("loss_fn, y", [(BCEWithLogitsLoss(), np.array([0, 1] * 10)),
+                                        (MSELoss(), np.linspace(-1, 1, 20))], ids=["bce", "mse"])
+def test_diverging_run_reports_diverged_at_without_any_warning(loss_fn, y):
+    # Issue 14 item 7: fit keeps detecting divergence through the non-finite loss, and no
+    # NumPy warning nor the library's NonFiniteWarning leaks out of it.
+    X = np.random.default_rng(0).normal(size=(20, 2)) * 100
+    model = make_mlp([2, 16, 1], activation="relu", rng=np.random.default_rng(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = fit(model, loss_fn, SGD(1e6), X, y, epochs=50, rng=np.random.default_rng(0))
+    assert h.diverged_at is not None and h.epochs_run == h.diverged_at

@@ -6,19 +6,22 @@ shows as one line: a success line, a specific hint, or "not attempted yet" for a
 left as it is. Checkers never raise because of the learner's code.
 
 Conventions for stubs: a function stub raises ``NotImplementedError``; a value stub is ``None``.
+Every value a learner's function returns is read through :func:`as_array`, which turns an odd
+value (a str, a dict, None, a complex or object array, a ragged list) into a specific hint.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = [
-    "Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "check_array", "matches",
-    "known_mistake", "diagnose",
+    "Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "as_array", "check_array",
+    "matches", "known_mistake", "diagnose",
 ]
 
 NOT_ATTEMPTED = "not attempted yet"
@@ -52,10 +55,6 @@ def hint(message: str) -> Feedback:
     return Feedback("hint", message)
 
 
-class _NotAttempted(Exception):
-    pass
-
-
 def attempt(fn, *args, **kwargs):
     """Call the learner's function; a stub or a crash becomes Feedback, not an exception.
 
@@ -76,18 +75,51 @@ def attempt(fn, *args, **kwargs):
     return value, None
 
 
+def _expected(shape):
+    if shape is None:
+        return "an array of numbers"
+    return "one number" if shape == () else f"an array of shape {shape}"
+
+
+def as_array(value, name: str = "your function's result", *, shape=None):
+    """Read a learner's value as a float array: ``(array, None)``, or ``(None, hint)`` if not.
+
+    The one guarded conversion the checkers use, so that no return value, however odd, makes a
+    checker raise or leak a NumPy warning (a ``ComplexWarning``, say). ``name`` is what the hint
+    calls the value; ``shape`` (``()`` for a number) is the shape the hint says was expected.
+    """
+    expected = _expected(shape)
+    if value is None:
+        return None, hint(f"{name} is None; expected {expected} (did you forget `return`?)")
+    if isinstance(value, (str, bytes, dict, set)) or callable(value):
+        return None, hint(f"{name} is a {type(value).__name__}; expected {expected}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any conversion warning becomes the hint below
+            array = np.asarray(value)
+            if array.dtype.kind == "c":
+                return None, hint(f"{name} has complex numbers (dtype {array.dtype}); expected "
+                                  f"{expected} of real numbers")
+            if array.dtype.kind not in "biuf":
+                return None, hint(f"{name} is a {type(value).__name__} of dtype {array.dtype}, "
+                                  f"not numbers; expected {expected}")
+            return array.astype(float), None
+    except Exception as exc:  # a ragged list, an object whose __array__ fails, ...
+        return None, hint(f"{name} cannot be read as numbers ({type(exc).__name__}: {exc}); "
+                          f"expected {expected}")
+
+
 def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1e-8):
     """Compare an array answer: type, shape, finiteness, then values, each with its own hint.
 
     Returns ``None`` when ``got`` matches ``expected`` and a hint :class:`Feedback` otherwise.
     """
-    if got is None:
+    if got is None:  # a value stub left as it is
         return Feedback("not attempted", NOT_ATTEMPTED)
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return hint(f"{name} should be a NumPy array of numbers, got {type(got).__name__}")
     expected = np.asarray(expected, dtype=float)
+    got, fb = as_array(got, name, shape=expected.shape)
+    if fb is not None:
+        return fb
     if got.shape != expected.shape:
         return hint(f"{name}: shape {expected.shape} expected, got {got.shape}")
     if not np.all(np.isfinite(got)):
@@ -103,9 +135,8 @@ def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1
 
 def matches(got, value, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """True if ``got`` is an array of ``value``'s shape with the same numbers."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    got, fb = as_array(got)
+    if fb is not None:
         return False
     value = np.asarray(value, dtype=float)
     return got.shape == value.shape and bool(np.allclose(got, value, rtol=rtol, atol=atol))
@@ -126,6 +157,9 @@ def known_mistake(got, candidates, *, rtol: float = 1e-6, atol: float = 1e-9):
 def diagnose(got, expected, name, candidates, *, rtol: float = 1e-6, atol: float = 1e-9):
     """None if ``got`` equals ``expected``; else the hint of the first known mistake it equals,
     or else :func:`check_array`'s generic shape/value hint."""
+    got, fb = as_array(got, name, shape=np.shape(expected))
+    if fb is not None:
+        return fb
     generic = check_array(got, expected, name)
     if generic is None:
         return None

@@ -9,7 +9,7 @@ and returns a :class:`~mml4_lib.exercises.Feedback` naming the most likely mista
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, attempt, check_array, hint, passed
+from mml4_lib.exercises import Feedback, as_array, attempt, check_array, hint, passed
 
 __all__ = ["check_sigmoid", "check_log_loss_grad", "log_loss_grad_reference"]
 
@@ -30,7 +30,9 @@ def check_sigmoid(fn) -> Feedback:
     got, fb = attempt(fn, z.copy())
     if fb is not None:
         return fb
-    got = np.asarray(got, dtype=float)
+    got, fb = as_array(got, shape=z.shape)
+    if fb is not None:
+        return fb
     if got.shape != z.shape:
         return hint(f"sigmoid must work elementwise: for z of shape {z.shape} return shape "
                     f"{z.shape}, got {got.shape}")
@@ -47,7 +49,7 @@ def check_sigmoid(fn) -> Feedback:
     big = np.array([-1000.0, -40.0, 40.0, 1000.0])
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            got_big = np.asarray(fn(big.copy()), dtype=float)
+            value = fn(big.copy())
     except FloatingPointError as exc:
         return hint(f"not stable: for z = [-1000, -40, 40, 1000] NumPy reports '{exc}'. "
                     "Compute exp only of non-positive numbers, e.g. e = exp(-|z|), and pick "
@@ -55,6 +57,9 @@ def check_sigmoid(fn) -> Feedback:
     except Exception as exc:  # the learner's code may fail in any way
         return hint(f"for z = [-1000, -40, 40, 1000] your code raised "
                     f"{type(exc).__name__}: {exc}")
+    got_big, fb = as_array(value, "sigmoid(z) for z = [-1000, -40, 40, 1000]", shape=big.shape)
+    if fb is not None:
+        return fb
     if got_big.shape != big.shape or not np.all(np.isfinite(got_big)):
         return hint(f"for z = [-1000, -40, 40, 1000] the result must be 4 finite numbers, got "
                     f"{got_big}")
@@ -97,10 +102,10 @@ def _as_pair(value):
         return None, hint(f"return a pair (dW, db), got {type(value).__name__}"
                           + (f" of length {len(value)}" if isinstance(value, (tuple, list))
                              else ""))
-    try:
-        return (np.asarray(value[0], dtype=float), np.asarray(value[1], dtype=float)), None
-    except (TypeError, ValueError):
-        return None, hint("dW and db must be NumPy arrays of numbers")
+    dW, fb = as_array(value[0], "dW")
+    if fb is None:
+        db, fb = as_array(value[1], "db")
+    return (None, fb) if fb is not None else ((dW, db), None)
 
 
 def _diagnose_dW(dW, X, y, W, b):

@@ -7,7 +7,7 @@
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, attempt, check_array, hint, passed
+from mml4_lib.exercises import Feedback, as_array, attempt, check_array, hint, passed
 
 __all__ = ["check_composed_forward", "check_collapse", "composed_forward_reference",
            "collapse_reference"]
@@ -48,10 +48,9 @@ def check_composed_forward(fn) -> Feedback:
     got, fb = attempt(fn, X.copy(), W1.copy(), b1.copy(), v.copy(), c.copy())
     if fb is not None:
         return fb
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return hint(f"return a NumPy array of probabilities, got {type(got).__name__}")
+    got, fb = as_array(got, "p", shape=(n, 1))
+    if fb is not None:
+        return fb
     expected = composed_forward_reference(X, W1, b1, v, c)
     if got.shape != (n, 1):
         if got.size == n and np.allclose(got.ravel(), expected.ravel()):
@@ -107,10 +106,11 @@ def check_collapse(fn) -> Feedback:
             return fb
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             return hint(f"return a pair (W, b), got {type(value).__name__}")
-        try:
-            W, b = (np.asarray(a, dtype=float) for a in value)
-        except (TypeError, ValueError):
-            return hint("W and b must be NumPy arrays of numbers")
+        W, fb = as_array(value[0], "W", shape=(d, 1))
+        if fb is None:
+            b, fb = as_array(value[1], "b", shape=(1,))
+        if fb is not None:
+            return fb
         W_ref, b_ref = collapse_reference(W1, b1, W2, b2)
         if W.shape == (1, d) and np.allclose(W, W_ref.T):
             return hint(f"W is transposed: with rows as examples, x W1 W2 needs W = W1 @ W2 of "

@@ -10,27 +10,12 @@ from itertools import pairwise
 import numpy as np
 
 from mml4_lib.activations import relu, sigmoid, tanh
-from mml4_lib.exercises import (
-    Feedback,
-    attempt,
-    diagnose,
-    hint,
-    known_mistake,
-    passed,
-)
+from mml4_lib.exercises import Feedback, as_array, attempt, diagnose, hint, passed
 
 __all__ = ["check_neuron_forward", "check_bump", "check_count_parameters"]
 
 
-_match = known_mistake
-_diagnose = diagnose
-
-
 # ----------------------------------------------------------------------------- neuron forward
-def _neuron_forward(X, w, w0):
-    return sigmoid(X @ w + w0)
-
-
 def _neuron_data():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(5, 3))
@@ -44,11 +29,13 @@ def check_neuron_forward(neuron_forward) -> Feedback:
     Introduced in chapter 3.
     """
     X, w, w0 = _neuron_data()
+    N = len(X)
     got, fb = attempt(neuron_forward, X.copy(), w.copy(), w0)
+    if fb is None:
+        got, fb = as_array(got, shape=(N,))
     if fb is not None:
         return fb
     z = X @ w + w0
-    N = len(X)
     candidates = [
         (sigmoid(X @ w), "the bias w0 is missing: the sum is sum_i w_i x_i + w0, "
                          "i.e. X @ w + w0"),
@@ -62,9 +49,9 @@ def check_neuron_forward(neuron_forward) -> Feedback:
                                    f"per example as a 1-D array (X @ w with w of shape (D,) "
                                    f"already is one; do not reshape w to a column)"),
     ]
-    bad = _diagnose(got, sigmoid(z), "the output", candidates)
+    bad = diagnose(got, sigmoid(z), "the output", candidates)
     if bad is not None:
-        if np.shape(got) == (N, N):
+        if got.shape == (N, N):
             return hint(f"shape ({N},) expected, got ({N}, {N}): an (N, 1) array was added to "
                         f"an (N,) one and broadcasting made a table; keep everything 1-D")
         return bad
@@ -101,7 +88,7 @@ def check_bump(bump) -> Feedback:
         (height * (sigmoid(x - left) - sigmoid(x - right)), "the steepness s is not used: "
                                                             "sigmoid(s * (x - left))"),
     ]
-    bad = _diagnose(got, expected, "the bump", candidates)
+    bad = diagnose(got, expected, "the bump", candidates)
     if bad is not None:
         return bad
     return passed("correct: two steep sigmoids, one up and one down, make a bump")
@@ -125,10 +112,18 @@ def check_count_parameters(count_parameters) -> Feedback:
         got, fb = attempt(count_parameters, list(sizes))
         if fb is not None:
             return fb
+        if isinstance(got, (bool, np.bool_)):
+            return hint(f"return a number, got {type(got).__name__} {got!r}")
+        got, fb = as_array(got, "the count", shape=())
+        if fb is not None:
+            return fb
+        if got.shape != ():
+            return hint(f"return one number (the count), got an array of shape {got.shape}")
+        if not np.isfinite(got):
+            return hint(f"the count must be a finite number, got {got} (NaN or inf)")
+        got = float(got)
         expected = _count_parameters(sizes)
         weights = sum(a * b for a, b in pairwise(sizes))
-        if not isinstance(got, (int, float, np.integer, np.floating)) or isinstance(got, bool):
-            return hint(f"return a number, got {type(got).__name__} {got!r}")
         if got == expected:
             continue
         if got == weights:

@@ -9,8 +9,7 @@ a wrong sign, a missing factor 2 or sigma(1 - sigma), an average instead of the 
 import numpy as np
 
 from mml4_lib.activations import sigmoid, tanh
-from mml4_lib.exercises import Feedback, attempt, hint, passed
-from mml4_lib.exercises.ch03 import _diagnose
+from mml4_lib.exercises import Feedback, attempt, diagnose, hint, passed
 
 __all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer"]
 
@@ -34,7 +33,7 @@ def check_sigmoid_grad(sigmoid_grad) -> Feedback:
         (-s * (1 - s), "wrong sign: sigma is increasing, so sigma'(z) > 0 everywhere"),
         (1 - tanh(z) ** 2, "that is the derivative of tanh, not of the sigmoid"),
     ]
-    bad = _diagnose(got, s * (1 - s), "sigma'(z)", candidates)
+    bad = diagnose(got, s * (1 - s), "sigma'(z)", candidates)
     if bad is not None:
         return bad
     return passed("correct: sigma'(z) = sigma(z) (1 - sigma(z)), largest (1/4) at z = 0")
@@ -84,7 +83,7 @@ def check_grad_one_neuron(grad_Q) -> Feedback:
         (expected.reshape(D, 1), f"shape ({D},) expected, got ({D}, 1): keep w's shape"),
         (expected.reshape(1, D), f"shape ({D},) expected, got (1, {D}): keep w's shape"),
     ]
-    bad = _diagnose(got, expected, "dQ/dw", candidates)
+    bad = diagnose(got, expected, "dQ/dw", candidates)
     if bad is not None:
         return bad
     return passed("correct: dQ/dw = sum_i -2 (y_i - p_i) p_i (1 - p_i) x_i")
@@ -129,7 +128,7 @@ def check_grad_hidden_layer(grad_hidden) -> Feedback:
     Z = sigmoid(X @ W1)
     p = sigmoid(Z @ w2)
     du = -2 * (y - p) * p * (1 - p)
-    bad = _diagnose(got[1], dw2_ref, "dw2", [
+    bad = diagnose(got[1], dw2_ref, "dw2", [
         (-dw2_ref, "dw2 has the wrong sign: dL/dp = -2 (y - p)"),
         (X.T @ du, "dw2: the inputs of the output neuron are the z_j, not x: "
                    "dp/dw2 = p (1 - p) z"),
@@ -137,7 +136,7 @@ def check_grad_hidden_layer(grad_hidden) -> Feedback:
     ])
     if bad is not None:
         return bad
-    bad = _diagnose(got[0], dW1_ref, "dW1", [
+    bad = diagnose(got[0], dW1_ref, "dW1", [
         (-dW1_ref, "dW1 has the wrong sign: dL/dp = -2 (y - p)"),
         (X.T @ (du[:, None] * Z * (1 - Z)), "dW1: the factor w2_j is missing; "
                                             "dp/dz_j = p (1 - p) w2_j"),

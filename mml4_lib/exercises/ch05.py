@@ -11,14 +11,7 @@ summed over the batch, a wrong sign, a forward difference instead of a centered 
 import numpy as np
 
 from mml4_lib.activations import sigmoid
-from mml4_lib.exercises import (
-    Feedback,
-    attempt,
-    diagnose,
-    hint,
-    matches,
-    passed,
-)
+from mml4_lib.exercises import Feedback, attempt, diagnose, hint, passed
 
 __all__ = [
     "check_sigmoid_backward",
@@ -28,10 +21,6 @@ __all__ = [
     "linear_backward_reference",
     "numerical_gradient_reference",
 ]
-
-
-_matches = matches
-_diagnose = diagnose
 
 
 # ----------------------------------------------------------------------------- sigmoid layer
@@ -77,7 +66,7 @@ def check_sigmoid_backward(sigmoid_backward) -> Feedback:
         (dout.T @ local, "dx is an elementwise product (each unit has its own derivative), "
                          "not a matrix product: use *, not @"),
     ]
-    bad = _diagnose(got, expected, "dx", candidates)
+    bad = diagnose(got, expected, "dx", candidates)
     if bad is not None:
         return bad
     return passed("correct: dx = dout * out * (1 - out), elementwise, shape (N, H)")
@@ -129,7 +118,7 @@ def check_linear_backward(linear_backward) -> Feedback:
     H = W.shape[1]
     dx, dW, db = got
 
-    bad = _diagnose(dx, dx_ref, "dx", [
+    bad = diagnose(dx, dx_ref, "dx", [
         (-dx_ref, "dx has the wrong sign: out = x @ W + b, so dout flows back through W "
                   "with a plus sign"),
         (dx_ref.T, f"dx: shape (N, D) = ({N}, {D}) expected, got ({D}, {N}): you computed "
@@ -137,7 +126,7 @@ def check_linear_backward(linear_backward) -> Feedback:
     ])
     if bad is not None:
         return bad
-    bad = _diagnose(dW, dW_ref, "dW", [
+    bad = diagnose(dW, dW_ref, "dW", [
         (-dW_ref, "dW has the wrong sign: dW = x.T @ dout"),
         (dW_ref.T, f"dW must have W's shape (D, H) = ({D}, {H}), got ({H}, {D}): you "
                    f"computed dout.T @ x; use x.T @ dout"),
@@ -146,7 +135,7 @@ def check_linear_backward(linear_backward) -> Feedback:
     ])
     if bad is not None:
         return bad
-    bad = _diagnose(db, db_ref, "db", [
+    bad = diagnose(db, db_ref, "db", [
         (dout, f"db has shape (N, H) = ({N}, {H}): b is added to every row, so its gradient "
                f"is dout summed over the batch, dout.sum(axis=0), shape ({H},)"),
         (dout.mean(axis=0), "db is averaged over the batch; it must be the sum "
@@ -235,7 +224,7 @@ def check_numerical_gradient(numerical_gradient) -> Feedback:
         (-exact, "wrong sign: it is f(x + h) minus f(x - h), divided by 2h"),
     ]
     # rtol 1e-6: a centered difference with h = 1e-4 is within ~1e-8 of the exact gradient
-    bad = _diagnose(got, exact, "gradient", candidates)
+    bad = diagnose(got, exact, "gradient", candidates)
     if bad is not None:
         return bad
     return passed("correct: (f(x + h e_i) - f(x - h e_i)) / (2 h) for each i, with x restored")

@@ -12,6 +12,7 @@ import numpy as np
 
 from mml4_lib.exercises import (
     Feedback,
+    as_array,
     attempt,
     check_array,
     hint,
@@ -45,14 +46,20 @@ def check_half_squared_error(half_squared_error) -> Feedback:
         return fb
     if not isinstance(result, tuple) or len(result) != 2:
         return hint("return a pair (loss, dout): the number and the gradient array")
-    loss, dout = result
+    loss, fb = as_array(result[0], "the loss", shape=())
+    if fb is None:
+        dout, fb = as_array(result[1], "dout", shape=out.shape)
+    if fb is not None:
+        return fb
     diff = out - t[:, None]
     N = len(t)
-    if np.shape(loss) not in ((), (1,)):
-        if np.shape(loss) == (N, N):
+    if loss.shape not in ((), (1,)):
+        if loss.shape == (N, N):
             return hint("the loss is an (N, N) table: out (N, 1) minus t (N,) broadcasts; "
                         "subtract t[:, None] (or out[:, 0] - t)")
-        return hint(f"the loss should be one number, got an array of shape {np.shape(loss)}")
+        return hint(f"the loss should be one number, got an array of shape {loss.shape}")
+    if not np.all(np.isfinite(loss)):
+        return hint(f"the loss is {float(loss.ravel()[0])}: NaN or inf instead of a number")
     expected = 0.5 * np.mean(diff**2)
     wrong_loss = _first_match(loss, [
         (np.mean(diff**2), "the loss is twice too large: the Playground's error is "
@@ -66,7 +73,7 @@ def check_half_squared_error(half_squared_error) -> Feedback:
         return hint(wrong_loss)
     if not _same(loss, expected):
         return hint(f"the loss should be {expected:.6g}, got {float(np.ravel(loss)[0]):.6g}")
-    if np.shape(dout) == (N, N):
+    if dout.shape == (N, N):
         return hint("dout is an (N, N) table: keep out - t as an (N, 1) column")
     wrong_grad = _first_match(dout, [
         (2 * diff / N, "dout has an extra factor 2: the 1/2 in the loss cancels the 2 of the "

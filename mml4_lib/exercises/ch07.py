@@ -12,6 +12,7 @@ import numpy as np
 from mml4_lib.activations import leaky_relu, leaky_relu_grad, relu_grad
 from mml4_lib.exercises import (
     Feedback,
+    as_array,
     attempt,
     check_array,
     hint,
@@ -21,10 +22,6 @@ from mml4_lib.exercises import (
 )
 
 __all__ = ["check_leaky_relu_grad", "check_dead_units", "dead_units_reference"]
-
-
-_same = matches
-_first_match = known_mistake
 
 
 # ----------------------------------------------------------------------------- Leaky ReLU'
@@ -43,10 +40,12 @@ def check_leaky_relu_grad(fn) -> Feedback:
     z = _leaky_data()
     for alpha in (0.1, 0.3):
         got, fb = attempt(fn, z.copy(), alpha)
+        if fb is None:
+            got, fb = as_array(got, shape=z.shape)
         if fb is not None:
             return fb
         expected = leaky_relu_grad(z, alpha)
-        if _same(got, expected):
+        if matches(got, expected):
             continue
         candidates = [
             (np.where(z > 0, alpha, 1.0), "the slopes are swapped: the slope is 1 for z > 0 "
@@ -62,10 +61,10 @@ def check_leaky_relu_grad(fn) -> Feedback:
             (np.where(z > 0, 1.0, 0.01), "you used alpha = 0.01 whatever the argument says; "
                                          f"use the alpha passed in (here {alpha})"),
         ]
-        message = _first_match(got, candidates)
-        if message is None and np.size(got) == z.size and np.shape(got) != z.shape:
-            message = f"return an array of z's shape {z.shape}, got {np.shape(got)}"
-        if message is None and np.ndim(got) == 0:
+        message = known_mistake(got, candidates)
+        if message is None and got.size == z.size and got.shape != z.shape:
+            message = f"return an array of z's shape {z.shape}, got {got.shape}"
+        if message is None and got.ndim == 0:
             message = (f"you returned one number; the derivative is elementwise, an array of "
                        f"z's shape {z.shape}")
         if message is not None:
@@ -105,9 +104,13 @@ def check_dead_units(fn) -> Feedback:
     got, fb = attempt(fn, Z.copy())
     if fb is not None:
         return fb
+    is_mask = isinstance(got, np.ndarray) and got.dtype == bool
+    got, fb = as_array(got, "the dead-unit mask", shape=(Z.shape[1],))
+    if fb is not None:
+        return fb
     expected = dead_units_reference(Z)
-    if _same(got, expected):
-        if np.asarray(got).dtype != bool:
+    if matches(got, expected):
+        if not is_mask:
             return passed("correct values; return a boolean mask (Z <= 0).all(axis=0) so it "
                           "can index the units directly")
         return passed("correct: a unit is dead when z <= 0 for every example, because "
@@ -123,7 +126,7 @@ def check_dead_units(fn) -> Feedback:
         (expected.sum(), "return the mask itself (one True/False per unit), not the count"),
         (expected.mean(), "return the mask itself (one True/False per unit), not the share"),
     ]
-    message = _first_match(got, candidates)
+    message = known_mistake(got, candidates)
     if message is not None:
         return hint(message)
     return check_array(got, expected, "the dead-unit mask")

@@ -9,8 +9,7 @@ pass that forgets the paths through the batch mean and variance.
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, attempt, check_array, hint, passed
-from mml4_lib.exercises.ch03 import _diagnose
+from mml4_lib.exercises import Feedback, attempt, check_array, diagnose, hint, passed
 
 __all__ = ["check_batchnorm_forward", "check_running_update", "check_batchnorm_backward"]
 
@@ -70,7 +69,7 @@ def check_batchnorm_forward(bn_forward) -> Feedback:
         (gamma * xhat, "beta is missing: out = gamma * xhat + beta"),
         (beta * xhat + gamma, "gamma and beta are swapped: gamma scales, beta shifts"),
     ]
-    bad = _diagnose(got, expected, "out", candidates)
+    bad = diagnose(got, expected, "out", candidates)
     if bad is not None:
         return bad
     return passed("correct: every column of gamma^-1 (out - beta) now has mean 0 and variance "
@@ -113,7 +112,7 @@ def check_running_update(update_running) -> Feedback:
         (alpha * batch_stat + running, "the old value must be multiplied by 1 - alpha, or the "
                                        "running value keeps growing"),
     ]
-    bad = _diagnose(got, expected, "running", candidates)
+    bad = diagnose(got, expected, "running", candidates)
     if bad is not None:
         return bad
     # A second call with another alpha catches a hard-coded alpha = 0.1.
@@ -165,7 +164,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     std = np.sqrt(x.var(axis=0) + eps)
     xhat = (x - mean) / std
     dxhat = dout * gamma
-    bad = _diagnose(got[2], dbeta_ref, "dbeta", [
+    bad = diagnose(got[2], dbeta_ref, "dbeta", [
         (dout, f"dbeta: beta is added to every row, so sum dout over the N = {N} rows: "
                f"shape {dbeta_ref.shape}"),
         (dgamma_ref, "dbeta and dgamma are swapped: dbeta = sum dout, dgamma = sum dout * xhat"),
@@ -174,7 +173,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     ])
     if bad is not None:
         return bad
-    bad = _diagnose(got[1], dgamma_ref, "dgamma", [
+    bad = diagnose(got[1], dgamma_ref, "dgamma", [
         (dout * xhat, f"dgamma: sum dout * xhat over the N = {N} rows: shape "
                       f"{dgamma_ref.shape}"),
         (dbeta_ref, "dgamma and dbeta are swapped: dgamma = sum dout * xhat, dbeta = sum dout"),
@@ -182,7 +181,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     ])
     if bad is not None:
         return bad
-    bad = _diagnose(got[0], dx_ref, "dx", [
+    bad = diagnose(got[0], dx_ref, "dx", [
         (dxhat / std, "dx treats the batch mean and variance as constants (that is eval mode's "
                       "gradient). In training they are computed from x, so every x_n also "
                       "moves the output through them: subtract mean(dxhat) and "

@@ -12,8 +12,7 @@ from itertools import product
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, attempt, check_array, hint, passed
-from mml4_lib.exercises.ch03 import _diagnose
+from mml4_lib.exercises import Feedback, as_array, attempt, check_array, diagnose, hint, passed
 
 __all__ = ["check_dropout_forward", "check_dropout_backward", "check_expected_output"]
 
@@ -57,9 +56,10 @@ def check_dropout_forward(dropout_forward) -> Feedback:
     x, p = _forward_data()
     got, fb = attempt(dropout_forward, x.copy(), p, training=False,
                       rng=np.random.default_rng(0))
+    if fb is None:
+        got, fb = as_array(got, "out (training=False)", shape=x.shape)
     if fb is not None:
         return fb
-    got = np.asarray(got, dtype=float)
     if got.shape != x.shape:
         return hint(f"out (training=False): shape {x.shape} expected, got {got.shape}")
     bad = _check_eval(got, x, p)
@@ -67,9 +67,10 @@ def check_dropout_forward(dropout_forward) -> Feedback:
         return bad
 
     got, fb = attempt(dropout_forward, x.copy(), p, training=True, rng=np.random.default_rng(1))
+    if fb is None:
+        out, fb = as_array(got, "out", shape=x.shape)
     if fb is not None:
         return fb
-    out = np.asarray(got, dtype=float)
     if out.shape != x.shape:
         return hint(f"out: shape {x.shape} expected, got {out.shape}")
     kept = out != 0
@@ -106,9 +107,11 @@ def check_dropout_forward(dropout_forward) -> Feedback:
 
     again, fb = attempt(dropout_forward, x.copy(), p, training=True,
                         rng=np.random.default_rng(2))
+    if fb is None:
+        again, fb = as_array(again, "out", shape=x.shape)
     if fb is not None:
         return fb
-    if np.array_equal(np.asarray(again) != 0, kept):
+    if np.array_equal(again != 0, kept):
         return hint("two different rng arguments gave the same mask: draw the mask from the "
                     "rng you are given, not from a generator of your own")
     return passed(f"correct: {share:.1%} of the units kept (keep_prob = {p}), each scaled by "
@@ -146,7 +149,7 @@ def check_dropout_backward(dropout_backward) -> Feedback:
         (dout * ~mask / p, "the mask is inverted: gradient flows through the units that were "
                            "kept (mask True), not the dropped ones"),
     ]
-    bad = _diagnose(got, expected, "dx", candidates)
+    bad = diagnose(got, expected, "dx", candidates)
     if bad is not None:
         return bad
     return passed("correct: the same mask as in the forward pass, and the same scale 1/p")
@@ -193,7 +196,7 @@ def check_expected_output(expected_output) -> Feedback:
         (x @ W / p, "that is the inverted-dropout scaling; here the masked layer does not "
                     "rescale, so its mean output is p x W"),
     ]
-    bad = _diagnose(got, expected, "expected output", candidates)
+    bad = diagnose(got, expected, "expected output", candidates)
     if bad is not None:
         return bad
     return passed("correct: the average over all 2^D sub-networks is exactly p * x @ W, the "

@@ -14,6 +14,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from mml4_lib.activations import ACTIVATIONS as LIBRARY_ACTIVATIONS
 from mml4_lib.data import CLASSIFICATION_DATASETS, FEATURE_NAMES, REGRESSION_DATASETS
 
@@ -171,9 +173,9 @@ def _flag(value, name):
 
 
 def _count(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         raise ValueError(f"{name}: expected an int >= 0, got {value!r}")
-    return value
+    return int(value)
 
 
 def _nonnegative(value, name):
@@ -199,11 +201,12 @@ def _hidden(value, name):
     if isinstance(value, str) or not isinstance(value, (tuple, list)):
         raise TypeError(f"{name}: expected a tuple of layer widths such as (4, 2), got {value!r}")
     ok = len(value) <= MAX_LAYERS and all(
-        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_NEURONS for v in value)
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 1 <= v <= MAX_NEURONS
+        for v in value)
     if not ok:
         raise ValueError(f"{name}: expected 0 to {MAX_LAYERS} layer widths, each 1 to "
                          f"{MAX_NEURONS}, got {value!r}")
-    return tuple(value)
+    return tuple(int(v) for v in value)
 
 
 _CHECKS = {
@@ -235,9 +238,14 @@ def _format(value):
 def _parse_number(kind):
     def parse(raw, name):
         try:
-            return kind(raw)
+            value = float(raw)
         except ValueError:
             raise ValueError(f"{name}: expected a number, got {raw!r}") from None
+        if kind is int:
+            if not value.is_integer():
+                raise ValueError(f"{name}: expected a whole number such as 5, got {raw!r}")
+            return int(value)
+        return value
     return parse
 
 
