@@ -6,7 +6,8 @@ The core modules need only NumPy and are imported with the package::
     model = ml.layers.make_mlp([2, 8, 1], activation="tanh", rng=np.random.default_rng(0))
 
 ``plotting`` (matplotlib), ``widgets`` and ``explorers`` (ipywidgets), ``playground`` and
-``exercises`` are imported on first use, so the core stays importable without them.
+``exercises`` are imported on first use (so is ``quiz``, the chapters' self-check quizzes), so
+the core stays importable without them.
 """
 
 import importlib
@@ -15,7 +16,9 @@ from . import activations, data, gradcheck, init, layers, losses, optim, stats, 
 
 __version__ = "0.1.0"
 
-_LAZY = ("plotting", "diagrams", "widgets", "explorers", "graph", "playground", "exercises")
+_LAZY = (
+    "plotting", "diagrams", "widgets", "explorers", "graph", "playground", "exercises", "quiz",
+)
 
 __all__ = [
     "activations", "data", "gradcheck", "init", "layers", "losses", "optim", "stats", "train",

@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+from mml4_lib import quiz
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
     "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
@@ -56,15 +58,18 @@ def test_chapter_anatomy(path):
     assert len(checked) >= 2, f"at least 2 auto-checked code exercises, found {len(checked)}"
 
     quiz_cells = [
-        (src, meta) for kind, src, meta in cells if kind == "code" and "display_quiz" in src
+        (src, meta) for kind, src, meta in cells if kind == "code" and "quiz.show(" in src
     ]
     assert len(quiz_cells) == 1, "one self-check quiz"
     src, meta = quiz_cells[0]
     assert "remove-input" in meta.get("tags", []), "the quiz cell hides its code"
-    quiz_file = re.search(r"display_quiz\(\s*[\"']([^\"']+)[\"']", src).group(1)
-    questions = json.loads((path.parent / quiz_file).read_text(encoding="utf-8"))
+    assert src.strip() == f'ml.quiz.show("ch{path.stem[:2]}")', f"the quiz cell is {src!r}"
+    questions = quiz.questions(f"ch{path.stem[:2]}")  # package data, not a file beside the notebook
     assert 3 <= len(questions) <= 5, f"3-5 quiz questions, found {len(questions)}"
     for q in questions:
         answers = q["answers"]
         assert sum(a["correct"] for a in answers) >= 1, f"no correct answer: {q['question']}"
         assert all(a.get("feedback") for a in answers), f"feedback missing: {q['question']}"
+        texts = [q["question"], *(a["answer"] for a in answers), *(a["feedback"] for a in answers)]
+        tex = [t for t in texts if re.search(r"\$|\\\(|\\\[", t)]
+        assert not tex, f"quiz text is plain Unicode, not TeX (see mml4_lib/quiz.py): {tex[0]!r}"
