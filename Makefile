@@ -45,8 +45,10 @@ lint: setup
 unit: setup
 	$(BIN)/pytest tests -q -n $(WORKERS) -m "not browser"
 
+# Every notebook as Colab or a downloaded .ipynb runs it: alone in a scratch directory, with
+# mml4_lib installed from a freshly built wheel, not the editable checkout (see the script).
 notebooks: setup
-	$(BIN)/pytest --nbval-lax chapters/ -q -n $(WORKERS) --dist loadfile
+	$(BIN)/python tools/run_notebooks_clean.py -- -n $(WORKERS) --dist loadfile
 
 browser: book
 	$(BIN)/pytest tests -q -m browser

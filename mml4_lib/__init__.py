@@ -7,7 +7,8 @@ The core modules need only NumPy and are imported with the package::
 
 ``lab`` (the chapters' experiments, NumPy only), ``graph`` (a scalar autograd), ``plotting``
 (matplotlib), ``widgets`` and ``explorers`` (ipywidgets), ``playground`` and ``exercises`` are
-imported on first use, so the core stays importable without them.
+imported on first use (so is ``quiz``, the chapters' self-check quizzes), so the core stays
+importable without them.
 """
 
 import importlib
@@ -16,7 +17,8 @@ from . import activations, data, gradcheck, init, layers, losses, optim, stats, 
 
 __version__ = "0.1.0"
 
-_LAZY = ("lab", "graph", "plotting", "widgets", "explorers", "playground", "exercises")
+_LAZY = ("lab", "graph", "plotting", "widgets", "explorers", "playground", "exercises",
+         "quiz")
 
 __all__ = [
     "activations", "data", "gradcheck", "init", "layers", "losses", "optim", "stats", "train",

@@ -40,3 +40,27 @@ PAGES = _pages()
 def require_book():
     if not PAGES:
         unavailable(NO_BOOK)
+
+
+def offline_chromium(pw, profile, local_url):
+    """A Chromium context with a fresh profile where only URLs under local_url answer.
+
+    Every other request is aborted and recorded in ``context.blocked``.
+    """
+    context = pw.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    blocked = []
+
+    def offline(route):
+        # The network is "off": only the local server answers.
+        if route.request.url.startswith(local_url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    context.blocked = blocked
+    return context

@@ -1,7 +1,8 @@
 """Fixtures shared by the browser tests: the built book on 127.0.0.1 and one offline Chromium.
 
-One browser per test session (per xdist worker), shared by test_browser.py and
-test_browser_quiz.py. Every request to a host other than the local server is blocked.
+One Playwright per test session (per xdist worker); one Chromium for the book, shared by
+test_browser.py and test_browser_quiz.py, and one for JupyterLab (test_browser_lab.py). Every
+request to a host other than the local server is blocked.
 """
 
 import functools
@@ -11,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, HTML, require_book, unavailable
+from browser_support import CHROMIUM, HTML, offline_chromium, require_book, unavailable
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -32,8 +33,8 @@ def book_url():
 
 
 @pytest.fixture(scope="session")
-def browser_context(book_url, tmp_path_factory):
-    """One Chromium per test session (per xdist worker), with a fresh profile."""
+def playwright_session():
+    """The one Playwright of this test session (two sync Playwrights cannot share a thread)."""
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         unavailable(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "
                      f"(the tests never download a browser)")
@@ -41,23 +42,14 @@ def browser_context(book_url, tmp_path_factory):
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("Python Playwright is missing: pip install -r requirements.txt")
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        blocked = []
+        yield pw
 
-        def offline(route):
-            # The network is "off": only the local server answers.
-            if route.request.url.startswith(book_url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
 
-        context.route("**/*", offline)
-        context.blocked = blocked
-        yield context
-        context.close()
+@pytest.fixture(scope="session")
+def browser_context(book_url, playwright_session, tmp_path_factory):
+    """One Chromium per test session (per xdist worker) for the built book, with a fresh profile."""
+    context = offline_chromium(playwright_session, tmp_path_factory.mktemp("chromium-profile"),
+                               book_url)
+    yield context
+    context.close()

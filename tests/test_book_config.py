@@ -37,7 +37,7 @@ def test_first_code_cell_installs_from_the_configured_repository(path):
 def test_install_cell_does_nothing_outside_colab():
     source = sync_repo_url.install_cell_source("https://github.com/o/r", "main")
     assert 'if "google.colab" in sys.modules:' in source
-    assert "mml4_lib @ git+https://github.com/o/r@main" in source
+    assert "mml4_lib[course] @ git+https://github.com/o/r@main" in source
     scope = {}
     exec(compile(source, "install-cell", "exec"), scope)  # here: not Colab, so no pip call
     assert "subprocess" not in scope

@@ -6,10 +6,20 @@ This catches such pages by looking for MyST syntax in the text outside code cell
 Needs `make book`; skips (or fails under MML4_REQUIRE_BROWSER=1, as CI sets) without it.
 """
 
+import importlib.util
+import json
 import re
+from pathlib import Path
 
 import pytest
 from browser_support import HTML, NO_BOOK, unavailable
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
+exercise_blocks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(exercise_blocks)
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 PAGES = sorted(
     p for p in HTML.rglob("*.html")
@@ -44,3 +54,24 @@ def test_no_myst_markup_leaks_into_the_page(path):
     text = _prose(path.read_text(encoding="utf-8"))
     leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
     assert not leaks, f"{path.name}: unrendered MyST markup {leaks}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_exercises_are_numbered_blocks_with_dropdown_solutions(path):
+    """The build turned every exercise and <details> solution into a sphinx-exercise block."""
+    from bs4 import BeautifulSoup
+
+    page = HTML / "chapters" / f"{path.stem}.html"
+    if not page.is_file():
+        unavailable(NO_BOOK)
+    found = exercise_blocks.notebook_blocks(json.loads(path.read_text(encoding="utf-8")))
+    labels = [b.label for b in found if b.kind == "exercise"]
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    exercises = soup.select("div.exercise")
+    assert [e.get("id") for e in exercises] == labels
+    titles = [e.select_one(".admonition-title").get_text(" ", strip=True) for e in exercises]
+    assert all(re.match(r"Exercise \d+ \(", t) for t in titles), titles
+    solutions = soup.select("div.solution")
+    assert len(solutions) == len(labels)
+    assert all("dropdown" in s.get("class", []) for s in solutions)
+    assert not soup.select("details.solution"), "a <details> solution was left as HTML"

@@ -36,10 +36,6 @@ HARMLESS_CONSOLE = [
     ("Failed to load resource", r"/favicon\.ico$",
      "Chromium asks a fresh profile for /favicon.ico and the book has none "
      "(set html.favicon in _config.yml to silence it)"),
-    ("Cannot read properties of undefined (reading '0')", r"\.html$",
-     "jupyterquiz 2.9.6.4's inline script reads MathJax.version 500 ms after the quiz is "
-     "drawn; on a slow load MathJax 3 is not there yet and the check throws. MathJax's own "
-     "start-up then typesets the quiz, which the math checks on every page verify"),
 ]
 
 

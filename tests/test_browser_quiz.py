@@ -1,10 +1,10 @@
 """Self-check quizzes in the built book: the right answer gets the right feedback, with no kernel.
 
 For every chapter page with a quiz, every answer button is clicked in Chromium. Each button is
-matched to its answer in chapters/quizzes/chNN.json through its feedback text; the feedback box
-must then show that feedback and be marked correct exactly when the JSON says the answer is
-correct. Uses the browser fixtures of test_browser.py (the same server, offline routing and
-skip/fail rules).
+matched to its answer in mml4_lib/quizzes/chNN.json (`ml.quiz.questions`) through its feedback
+text; the feedback box must then show that feedback and be marked correct exactly when the JSON
+says the answer is correct. Uses the browser fixtures of test_browser.py (the same server,
+offline routing and skip/fail rules).
 """
 
 import json
@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from browser_support import HTML
 
+from mml4_lib import quiz
+
 ROOT = Path(__file__).resolve().parents[1]
-QUIZ_REF = re.compile(r"display_quiz\(\s*[\"']([^\"']+)[\"']")
+QUIZ_REF = re.compile(r"quiz\.show\(\s*[\"'](ch\d\d)[\"']")
 
 
 def _quizzes():
-    """(page path, quiz JSON path) for every chapter notebook that shows a quiz."""
+    """(page path, quiz name "chNN") for every chapter notebook that shows a quiz."""
     found = []
     for nb_path in sorted((ROOT / "chapters").glob("*.ipynb")):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
@@ -27,7 +29,7 @@ def _quizzes():
             source = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
             match = QUIZ_REF.search(source)
             if match:
-                found.append((f"chapters/{nb_path.stem}.html", nb_path.parent / match.group(1)))
+                found.append((f"chapters/{nb_path.stem}.html", match.group(1)))
     return found
 
 
@@ -46,9 +48,9 @@ def _plain(text):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("page_path, quiz_path", QUIZZES, ids=[q[0] for q in QUIZZES])
-def test_quiz_gives_the_right_feedback(page_path, quiz_path, book_url, browser_context):
-    questions = json.loads(quiz_path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("page_path, quiz_name", QUIZZES, ids=[q[0] for q in QUIZZES])
+def test_quiz_gives_the_right_feedback(page_path, quiz_name, book_url, browser_context):
+    questions = quiz.questions(quiz_name)
     by_feedback = {a["feedback"]: a for q in questions for a in q["answers"]}
     page = browser_context.new_page()
     try:
@@ -61,7 +63,7 @@ def test_quiz_gives_the_right_feedback(page_path, quiz_path, book_url, browser_c
         for button in buttons:
             answer = by_feedback.get(button["feedback"])
             if answer is None:
-                problems.append(f"button {button['id']}: feedback not in {quiz_path.name}")
+                problems.append(f"button {button['id']}: feedback not in {quiz_name}.json")
                 continue
             if button["correct"] != answer["correct"]:
                 problems.append(f"{answer['answer']!r}: marked correct={button['correct']}")

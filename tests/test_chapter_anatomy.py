@@ -2,16 +2,24 @@
 
 Checked on the notebook sources: the Colab install cell first, one seeded import cell, learning
 goals and prerequisites, a summary, a self-check quiz whose JSON exists and is well formed,
-at least four exercises with folded solutions, and at least two auto-checked code exercises.
+at least four exercises, each with its folded solution right below it, and at least two
+auto-checked code exercises.
 """
 
+import importlib.util
 import json
 import pathlib
 import re
 
 import pytest
 
+from mml4_lib import quiz
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
+exercise_blocks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(exercise_blocks)
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -36,25 +44,32 @@ def test_chapter_anatomy(path):
     assert "**Prerequisites.**" in md, "prerequisites at the top"
     assert re.search(r"^## Summary", md, re.M), "a summary section"
 
-    exercises = re.findall(r"^(?::::|```+)\{exercise\}", md, re.M)
-    solutions = re.findall(r"^(?::::|```+)\{solution\}[^\n]*\n(?::[^\n]*\n)*", md, re.M)
+    # The format of tools/exercise_blocks.py (README "Exercises"); it raises on a malformed block.
+    found = exercise_blocks.notebook_blocks(json.loads(path.read_text(encoding="utf-8")))
+    exercises = [b.label for b in found if b.kind == "exercise"]
+    solutions = [b.label for b in found if b.kind == "solution"]
     assert len(exercises) >= 4, f"at least 4 exercises, found {len(exercises)}"
-    assert len(solutions) >= len(exercises), "every exercise has a solution"
-    assert all(":class: dropdown" in s for s in solutions), "solutions are folded (dropdown)"
+    assert len(set(exercises)) == len(exercises), f"duplicate exercise labels {exercises}"
+    assert solutions == exercises, "every exercise has one folded solution, right below it"
+    assert all(label.startswith(f"ex-ch{path.stem[:2]}-") for label in exercises), exercises
+    assert not re.search(r"\{(?:exercise|solution)\}", md), "directives: use the notebook format"
 
     checked = [src for src in code if re.search(r"check_\w+\(", src)]
     assert len(checked) >= 2, f"at least 2 auto-checked code exercises, found {len(checked)}"
 
     quiz_cells = [
-        (src, meta) for kind, src, meta in cells if kind == "code" and "display_quiz" in src
+        (src, meta) for kind, src, meta in cells if kind == "code" and "quiz.show(" in src
     ]
     assert len(quiz_cells) == 1, "one self-check quiz"
     src, meta = quiz_cells[0]
     assert "remove-input" in meta.get("tags", []), "the quiz cell hides its code"
-    quiz_file = re.search(r"display_quiz\(\s*[\"']([^\"']+)[\"']", src).group(1)
-    questions = json.loads((path.parent / quiz_file).read_text(encoding="utf-8"))
+    assert src.strip() == f'ml.quiz.show("ch{path.stem[:2]}")', f"the quiz cell is {src!r}"
+    questions = quiz.questions(f"ch{path.stem[:2]}")  # package data, not a file beside the notebook
     assert 3 <= len(questions) <= 5, f"3-5 quiz questions, found {len(questions)}"
     for q in questions:
         answers = q["answers"]
         assert sum(a["correct"] for a in answers) >= 1, f"no correct answer: {q['question']}"
         assert all(a.get("feedback") for a in answers), f"feedback missing: {q['question']}"
+        texts = [q["question"], *(a["answer"] for a in answers), *(a["feedback"] for a in answers)]
+        tex = [t for t in texts if re.search(r"\$|\\\(|\\\[", t)]
+        assert not tex, f"quiz text is plain Unicode, not TeX (see mml4_lib/quiz.py): {tex[0]!r}"

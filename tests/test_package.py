@@ -70,3 +70,44 @@ def test_every_subpackage_is_installable():
         if "__pycache__" not in p.parts
     }
     assert folders <= found, f"not installed as packages: {sorted(folders - found)}"
+
+
+def test_course_extra_has_what_the_notebooks_import_with_lower_bounds_only():
+    # Colab installs mml4_lib[course]: an exact pin (==) or an upper bound on a package Colab
+    # preinstalls would downgrade it and force a runtime restart.
+    import ast
+    import json
+    import pathlib
+    import re
+
+    import tomllib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text())
+    course = conf["project"]["optional-dependencies"]["course"]
+    names = {re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower(): req for req in course}
+    assert {"jupyterquiz", "ipywidgets", "matplotlib", "scikit-learn", "pillow"} <= set(names)
+    preinstalled = ("ipywidgets", "matplotlib", "scikit-learn", "pillow")
+    for name in preinstalled:
+        assert re.fullmatch(rf"{name}>=[\d.]+", names[name], re.I), names[name]
+    # Every top-level import of the chapters is the library, the standard library or in the
+    # extra (or NumPy, a dependency of mml4_lib itself).
+    provided = {"mml4_lib", "numpy", "jupyterquiz", "ipywidgets", "matplotlib", "sklearn", "PIL",
+                "IPython"}
+    imported = set()
+    for path in (root / "chapters").glob("*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        imported |= set(re.findall(r"^\s*(?:from|import) ([A-Za-z_]\w*)", code, re.M))
+    assert {"mml4_lib", "numpy"} <= imported
+    # ... and so is every import of the library (matplotlib brings contourpy, scikit-learn
+    # threadpoolctl).
+    for path in (root / "mml4_lib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    provided |= {"contourpy", "threadpoolctl"}
+    missing = {m for m in imported - provided if m not in sys.stdlib_module_names}
+    assert not missing, f"chapters import {sorted(missing)}, which mml4_lib[course] lacks"

@@ -1,8 +1,9 @@
 """Rewrite the Colab install cell of every chapter notebook from _config.yml's repository.
 
-The first code cell of each notebook installs mml4_lib from the course repository when (and
-only when) it runs in Google Colab. Its URL and branch come from `repository.url` and
-`repository.branch` in _config.yml; after changing them, run `make sync-repo-url`.
+The first code cell of each notebook installs mml4_lib, with the `course` extra (jupyterquiz,
+ipywidgets, ...), from the course repository when (and only when) it runs in Google Colab.
+Its URL and branch come from `repository.url` and `repository.branch` in _config.yml; after
+changing them, run `make sync-repo-url`.
 tests/test_book_config.py fails when a notebook's cell differs from ``install_cell_source()``.
 
 Usage: python tools/sync_repo_url.py [--check]   (--check: report, change nothing, exit 1 if stale)
@@ -37,7 +38,7 @@ def install_cell_source(url, branch):
         "    import subprocess\n"
         "\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-        f'                    "mml4_lib @ git+{url}@{branch}"], check=True)'
+        f'                    "mml4_lib[course] @ git+{url}@{branch}"], check=True)'
     )
 
 
