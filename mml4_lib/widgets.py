@@ -398,9 +398,9 @@ class Explorer:
             node = node.children[c.values.index(values[c.name])]
         return bytes(node.value)
 
-    def render(self):
-        """PNG bytes of the figure as it is now."""
-        return Renderer.of(self.state["fig"]).png()
+    def render(self, *, colors=None):
+        """PNG bytes of the figure as it is now (colors=k: a k-colour palette PNG, as stored)."""
+        return Renderer.of(self.state["fig"]).png(colors=colors)
 
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.

@@ -75,13 +75,13 @@ def test_hidden_reference_matches_numerical_gradient():
     def Q():
         return np.sum((y - sigmoid(sigmoid(X @ W1) @ w2)) ** 2)
 
-    dW1, dw2 = ch04._grad_hidden_layer(W1, w2, X, y)
+    dW1, dw2 = ch04.grad_hidden_layer_reference(W1, w2, X, y)
     assert rel_error(dW1, numerical_gradient(Q, W1)) < 1e-7
     assert rel_error(dw2, numerical_gradient(Q, w2)) < 1e-7
 
 
 def test_hidden_reference_passes():
-    assert ch04.check_grad_hidden_layer(ch04._grad_hidden_layer).passed
+    assert ch04.check_grad_hidden_layer(ch04.grad_hidden_layer_reference).passed
 
 
 def _without(factor):
@@ -104,9 +104,9 @@ def _without(factor):
     (_without("w2"), "factor w2_j is missing"),
     (_without("z(1-z)"), "z_j (1 - z_j) is missing"),
     (_without("transposed"), "shape (3, 3) expected"),
-    (lambda W1, w2, X, y: tuple(-g for g in ch04._grad_hidden_layer(W1, w2, X, y)),
+    (lambda W1, w2, X, y: tuple(-g for g in ch04.grad_hidden_layer_reference(W1, w2, X, y)),
      "dw2 has the wrong sign"),
-    (lambda W1, w2, X, y: ch04._grad_hidden_layer(W1, w2, X, y)[0], "return a pair"),
+    (lambda W1, w2, X, y: ch04.grad_hidden_layer_reference(W1, w2, X, y)[0], "return a pair"),
 ])
 def test_hidden_mistakes(wrong, words):
     fb = ch04.check_grad_hidden_layer(wrong)

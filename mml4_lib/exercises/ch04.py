@@ -11,7 +11,8 @@ import numpy as np
 from mml4_lib.activations import sigmoid, tanh
 from mml4_lib.exercises import Feedback, attempt, diagnose, hint, passed
 
-__all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer"]
+__all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer",
+           "grad_hidden_layer_reference"]
 
 
 # ----------------------------------------------------------------------------- sigma'
@@ -90,7 +91,7 @@ def check_grad_one_neuron(grad_Q) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- hidden layer
-def _grad_hidden_layer(W1, w2, X, y):
+def grad_hidden_layer_reference(W1, w2, X, y):
     Z = sigmoid(X @ W1)                     # (N, J): z_ij = sigma(w_1j^T x_i)
     p = sigmoid(Z @ w2)                     # (N,)
     dp = -2 * (y - p)                       # dL/dp
@@ -124,7 +125,7 @@ def check_grad_hidden_layer(grad_hidden) -> Feedback:
         return fb
     if not isinstance(got, tuple | list) or len(got) != 2:
         return hint(f"return a pair (dW1, dw2), got {type(got).__name__}")
-    dW1_ref, dw2_ref = _grad_hidden_layer(W1, w2, X, y)
+    dW1_ref, dw2_ref = grad_hidden_layer_reference(W1, w2, X, y)
     Z = sigmoid(X @ W1)
     p = sigmoid(Z @ w2)
     du = -2 * (y - p) * p * (1 - p)
