@@ -32,6 +32,7 @@ returns a string (for example "diverged at epoch 12"), the figure shows that mes
 Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
 """
 
+import html
 import itertools
 import os
 import re
@@ -78,8 +79,8 @@ def launch_links(start=None):
             ref = branch.group(1) if branch else "main"
             binder = f"https://mybinder.org/v2/gh/{org}/{name}/{ref}?urlpath=lab/tree/chapters"
             colab = f"https://colab.research.google.com/github/{org}/{name}/blob/{ref}/chapters"
-            return (f' Or open the chapters live: <a href="{binder}">Binder</a>, '
-                    f'<a href="{colab}">Colab</a>.')
+            return (f' Or open the chapters live: <a href="{html.escape(binder)}">Binder</a>, '
+                    f'<a href="{html.escape(colab)}">Colab</a>.')
         folder = os.path.dirname(folder)
     return ""
 

@@ -718,3 +718,22 @@ def test_claims_of_the_exercise_solutions():
     linear = Playground("hidden=8,8,8,8,8,8&activation=linear")
     linear.step(100)
     assert linear.history["test_acc"][-1] < 0.7
+
+
+# --- issue 14 items 8 and 11: markup injection, the seed at its maximum ----------------------
+def test_config_strings_reach_the_status_line_escaped_and_capped():
+    # Failed before: the payload reached the HTML widget as markup.
+    w = PlaygroundWidget()
+    w.apply_string("dataset=<img src=x onerror=alert(1)>")
+    assert "<img" not in w.status.value and "&lt;img src=x onerror=alert(1)&gt;" in w.status.value
+    w.apply_string("dataset=" + "x" * 100_000)
+    assert len(w.status.value) < 1_000 and "more characters" in w.status.value
+
+
+def test_regenerate_at_the_largest_seed_wraps_to_zero():
+    # Failed before: config.seed became 2147483648 while the control showed 2147483647.
+    w = PlaygroundWidget(f"seed={cfg.MAX_SEED}")
+    w.regenerate()
+    assert w.pg.config.seed == 0 == w.controls["seed"].value
+    with pytest.raises(ValueError, match=r"seed: expected an int from 0 to 2147483647"):
+        PlaygroundConfig(seed=cfg.MAX_SEED + 1)
