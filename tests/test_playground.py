@@ -672,6 +672,12 @@ def test_widget_config_string_and_presets():
     assert w.controls["keep_prob"].value == 0.5
     w.apply_string("hidden=9")
     assert "Not applied: hidden" in w.status.value and w.pg.config.hidden == (5,)
+    # The menu empties itself after loading, so the same preset loads again after an edit
+    # (failed before: choosing "b" a second time did nothing).
+    w.preset_menu.value = "b"
+    w.set(lr=0.3)
+    w.preset_menu.value = "b"
+    assert w.pg.config == PRESETS["spiral_deep"] and w.preset_menu.value is None
 
 
 def test_playground_modes():

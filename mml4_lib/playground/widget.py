@@ -17,7 +17,15 @@ import html
 import ipywidgets as widgets
 
 from mml4_lib.plotting.palette import ERROR_RED
-from mml4_lib.widgets import Explorer, choice, control_widget, play, resolve_mode, slider
+from mml4_lib.widgets import (
+    Explorer,
+    choice,
+    control_widget,
+    image_layout,
+    play,
+    resolve_mode,
+    slider,
+)
 
 from . import config as cfg
 from .config import PlaygroundConfig
@@ -124,7 +132,7 @@ class PlaygroundWidget:
         self.dpi = dpi
         self.view = PlaygroundView(self.pg, dpi=dpi)
         self._syncing = False
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
         self.status = widgets.HTML()
         self._build_controls(interval)
         self._sync()
@@ -227,10 +235,17 @@ class PlaygroundWidget:
             self.preset_menu = W.Dropdown(options=list(self.presets), value=start,
                                           description="load preset",
                                           style={"description_width": "85px"})
-            self.preset_menu.observe(lambda ch: self.load(self.presets[ch["new"]]),
-                                     names="value")
+            self.preset_menu.observe(self._on_preset, names="value")
             parts.insert(0, self.preset_menu)
         self.widget = W.VBox([*parts, self.image, self.status, accordion])
+
+    def _on_preset(self, change):
+        # The menu loads a preset and then empties itself, so choosing the same preset again
+        # (after editing the run) loads it again.
+        if change["new"] is None:
+            return
+        self.load(self.presets[change["new"]])
+        self.preset_menu.value = None
 
     def _layer_buttons(self):
         """The +/- buttons for the number of hidden layers and the neurons of each layer."""
