@@ -1,9 +1,10 @@
 """Run every chapter notebook as Colab or a downloaded .ipynb would: alone, with a built wheel.
 
 1. Build a wheel of mml4_lib from a copy of its sources (`pip wheel --no-deps
-   --no-build-isolation`: offline, with the pinned setuptools) and install it with `pip install --no-deps --target` into a scratch
-   directory; it is put first on PYTHONPATH, so the kernel imports it instead of the editable
-   checkout (checked before anything runs). The other packages come from the project's venv.
+   --no-build-isolation`: offline, with the pinned setuptools) and install it with
+   `pip install --no-deps --target` into a scratch directory; it is put first on PYTHONPATH,
+   so the kernel imports it instead of the editable checkout (checked before anything runs).
+   The other packages come from the project's venv.
 2. Copy each notebook into a scratch directory of its own that holds nothing else.
 3. Run them all with `pytest --nbval-lax` (cells marked NBVAL_CHECK_OUTPUT must reproduce their
    pinned outputs), the kernel's working directory being the notebook's scratch directory.
