@@ -439,8 +439,11 @@ def test_activation_menu_is_the_playgrounds_then_the_librarys_others():
         assert act.activation_class(name).name == name
     labels = [label for label, _ in cfg.ACTIVATION_OPTIONS]
     assert [value for _, value in cfg.ACTIVATION_OPTIONS] == list(cfg.ACTIVATIONS)
-    assert labels[:4] == list(cfg.PLAYGROUND_ACTIVATIONS) and len(set(labels)) == len(labels)
-    assert all(label.endswith("+") for label in labels[4:])
+    assert labels[:4] == [act.activation_class(a).label for a in cfg.PLAYGROUND_ACTIVATIONS]
+    assert len(set(labels)) == len(labels)
+    assert all(label.endswith("(beyond the Playground)") for label in labels[4:])
+    menu = PlaygroundWidget().controls["activation"]  # the live menu shows these labels
+    assert [label for label, _ in menu.options] == labels
     assert PlaygroundConfig().activation == "tanh"
     for name in cfg.PLAYGROUND_ACTIVATIONS:  # the old strings parse as before
         c = PlaygroundConfig.from_string(f"activation={name}")

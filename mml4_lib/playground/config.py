@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mml4_lib.activations import ACTIVATIONS as LIBRARY_ACTIVATIONS
+from mml4_lib.activations import activation_class
 from mml4_lib.data import CLASSIFICATION_DATASETS, FEATURE_NAMES, REGRESSION_DATASETS
 
 __all__ = [
@@ -40,7 +41,10 @@ PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 BEYOND_PLAYGROUND = tuple(a for a in LIBRARY_ACTIVATIONS if a not in PLAYGROUND_ACTIVATIONS)
 ACTIVATIONS = PLAYGROUND_ACTIVATIONS + BEYOND_PLAYGROUND
 # (label, value) pairs for a menu: the additions marked with a "+" (beyond the Playground).
-ACTIVATION_OPTIONS = tuple((f"{a} +" if a in BEYOND_PLAYGROUND else a, a) for a in ACTIVATIONS)
+# The menu: (label, name); the activations TensorFlow Playground does not have say so.
+ACTIVATION_OPTIONS = tuple(
+    (activation_class(a).label + (" (beyond the Playground)" if a in BEYOND_PLAYGROUND else ""), a)
+    for a in ACTIVATIONS)
 REGULARIZATIONS = ("none", "l1", "l2")
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_SEED = 2**31 - 1  # the largest seed the controls offer; "regenerate" then wraps to 0

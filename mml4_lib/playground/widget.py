@@ -143,8 +143,8 @@ class PlaygroundWidget:
         W = widgets
         small = W.Layout(width="auto")
 
-        def dropdown(values, label):
-            w, _, _ = control_widget(choice("value", values, description=label))
+        def dropdown(values, label, labels=None):
+            w, _, _ = control_widget(choice("value", values, labels=labels, description=label))
             return w
 
         def selection_slider(values, label):
@@ -154,7 +154,8 @@ class PlaygroundWidget:
 
         c = {
             "lr": dropdown(cfg.LEARNING_RATES, "learning rate"),
-            "activation": dropdown(cfg.ACTIVATIONS, "activation"),
+            "activation": dropdown(cfg.ACTIVATIONS, "activation",
+                                   [label for label, _ in cfg.ACTIVATION_OPTIONS]),
             "regularization": dropdown(cfg.REGULARIZATIONS, "regularization"),
             "reg_rate": dropdown(cfg.REG_RATES, "reg. rate"),
             "problem": dropdown(cfg.PROBLEMS, "problem type"),
