@@ -637,16 +637,29 @@ def test_widget_play_step_reset_regenerate(widget):
     W0 = widget.pg.model.params["0.W"].copy()
     widget.play.value += 1
     widget.play.value += 1
-    assert widget.pg.epoch == 2
+    epoch = widget.pg.epoch
+    assert epoch >= 2  # a tick trains at least one epoch, as many as fit in the frame
+    assert widget.view.artists["epoch"].get_text() == f"Epoch {epoch:,}"  # picture in step
     widget.play.value = 0  # the Play widget's own reset is not a tick
-    assert widget.pg.epoch == 2
+    assert widget.pg.epoch == epoch
     widget.buttons["step"].click()
-    assert widget.pg.epoch == 3
+    assert widget.pg.epoch == epoch + 1
     widget.buttons["reset"].click()
     assert widget.pg.epoch == 0
     np.testing.assert_array_equal(W0, widget.pg.model.params["0.W"])
     widget.buttons["regenerate"].click()
     assert widget.pg.config.seed == 1 and widget.controls["seed"].value == 1
+
+
+def test_a_play_tick_fills_its_frame_and_draws_once(widget):
+    widget.load("hidden=3")
+    widget.play.interval = 1  # a frame too short for more than the one epoch every tick trains
+    assert widget.play_tick() == 1 and widget.pg.epoch == 1
+    widget.play.interval = 10_000  # a long frame: training fills PLAY_SHARE of it, or stops
+    widget.load("hidden=3&stop_epochs=25")
+    widget.play.playing = True
+    assert widget.play_tick() == 25 and not widget.play.playing
+    assert widget.view.artists["epoch"].get_text() == "Epoch 25"
 
 
 def test_widget_pauses_when_training_stops(widget):

@@ -13,6 +13,7 @@ The notebook code is the same in both modes. Chapter 6.
 
 
 import html
+import time
 
 import ipywidgets as widgets
 
@@ -101,6 +102,8 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
                     budget_ms=250, dpi=dpi, colors=colors)
 
 
+PLAY_INTERVAL = 100  # ms between Play ticks: ten pictures a second
+PLAY_SHARE = 0.6  # of a tick spent training and drawing; the rest is the front end's
 STATUS_CHARS = 300  # an error echoes at most this much of what the learner typed
 
 
@@ -120,18 +123,20 @@ class PlaygroundWidget:
     """The live playground: every control of TensorFlow Playground and the book's additions.
 
     config: the starting config (or its string); presets: optional dict label -> config for a
-    menu; dpi: of the figure; interval: ms between Play ticks (one epoch each).
+    menu; dpi: of the figure; interval: ms between Play ticks (each trains as many epochs as
+    fit, see ``play_tick``).
     Attributes: pg (the Playground), view (its PlaygroundView), controls (field -> widget),
     play, image, status, config_text, widget (the box to display). `set(**changes)` does
     what a control change does; `tick()` what one Play tick does. Chapter 6.
     """
 
-    def __init__(self, config=None, *, presets=None, dpi=80, interval=150):
+    def __init__(self, config=None, *, presets=None, dpi=80, interval=PLAY_INTERVAL):
         self.pg = Playground(as_config(config))
         self.presets = _configs(presets) if presets is not None else {}
         self.dpi = dpi
         self.view = PlaygroundView(self.pg, dpi=dpi)
         self._syncing = False
+        self._draw_seconds = 0.0
         self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
         self.status = widgets.HTML()
         self._build_controls(interval)
@@ -303,10 +308,36 @@ class PlaygroundWidget:
             self.status.value = _not_applied(err)
 
     def tick(self):
-        """One epoch and a redraw (a Play tick or the step button); pauses when training stops."""
+        """One epoch and a redraw (the step button); pauses when training stops."""
         if self.pg.step(1) == 0 or self.pg.stopped:
             self.play.playing = False
         self.redraw()
+
+    def play_tick(self):
+        """What one Play tick does: as many epochs as fit in the frame, then one redraw.
+
+        TensorFlow Playground trains an epoch per animation frame; here a frame (the Play
+        interval) costs a PNG, so the kernel trains for the part of the interval that the
+        redraw leaves free (PLAY_SHARE of it, at least one epoch) and then draws once: the
+        picture and the epoch counter stay in step and the kernel never falls behind the
+        front end's ticks, so a pause stops within one frame. Returns the epochs trained.
+        """
+        start = time.perf_counter()
+        budget = PLAY_SHARE * self.play.interval / 1000 - self._draw_seconds
+        done = 0
+        while True:
+            trained = self.pg.step(1)
+            done += trained
+            if trained == 0 or self.pg.stopped:
+                self.play.playing = False
+                break
+            if time.perf_counter() - start >= budget:
+                break
+        drawn = time.perf_counter()
+        self.redraw()
+        # a running estimate of the redraw's cost, so the next frame leaves room for it
+        self._draw_seconds = 0.7 * self._draw_seconds + 0.3 * (time.perf_counter() - drawn)
+        return done
 
     def reset(self):
         """Epoch 0 with the same data and the same initial weights."""
@@ -340,7 +371,7 @@ class PlaygroundWidget:
 
     def _on_play(self, change):
         if change["new"] == change["old"] + 1:  # a tick; a reset of the Play widget is not
-            self.tick()
+            self.play_tick()
 
     def _sync(self):
         """Make every control show the current config (without triggering the handlers)."""
