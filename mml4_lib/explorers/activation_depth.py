@@ -85,6 +85,14 @@ def update_activation_depth(state, activation, depth):
     state["title"].set_text(f"{activation_class(activation).label}, {depth} layers: "
                             f"||dW_1|| / ||dW_{depth}|| = {ratio:.2g}")
     run = training_curve(INIT, activation, depth)
+    if run["diverged_at"] is not None:
+        loss = f"training diverged at step {run['diverged_at']}"
+    else:
+        loss = f"training loss {run['loss'][0]:.3f} -> {run['loss'][-1]:.3f} in {STEPS} steps"
+    state["description"] = (
+        f"{activation_class(activation).label}, {depth} hidden layers, Xavier init: gradient "
+        f"norm {norms[0]:.2g} at layer 1 and {norms[-1]:.2g} at layer {depth} (ratio "
+        f"{ratio:.2g}); {loss}. Grey lines: the other activations at the same depth.")
     state["loss"].set_data(np.arange(len(run["loss"])), run["loss"])
     if run["diverged_at"] is not None:
         state["note"].set_text(f"diverged at step {run['diverged_at']}")

@@ -103,6 +103,9 @@ def update_steps(state, step):
     for _, out, label in shown.edge_labels:
         label.set_visible(out in s.grads)  # E_out is known: this arrow has carried it
     state["caption"].set_text(s.text)
+    state["description"] = (f"Step {step} of {len(steps) - 1} of backpropagation on the graph: "
+                            f"{s.text}; {len(s.values)} node values and {len(s.grads)} "
+                            f"gradients known.")
 
 
 def make_backprop_steps_explorer(graph="one_neuron", *, mode=None):

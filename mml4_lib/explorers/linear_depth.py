@@ -99,6 +99,9 @@ def update_depth(state, depth, activation):
         shape = "bent" if depth > 1 else "a straight line (no hidden layer)"
     state["title"].set_text(f"{depth} layer{'s' if depth > 1 else ''}, {activation}: "
                             f"accuracy {acc:.0%}, final loss {losses[-1]:.3f}; boundary: {shape}")
+    state["description"] = (f"A {depth}-layer {activation} network trained on XOR for "
+                            f"{len(losses)} epochs: loss {losses[0]:.3f} -> {losses[-1]:.3f}, "
+                            f"accuracy {acc:.0%}; its decision boundary is {shape}.")
     if history.diverged_at is not None:
         return f"diverged at epoch {history.diverged_at}"
     return None

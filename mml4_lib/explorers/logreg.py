@@ -106,6 +106,14 @@ def update_logreg(state, w1, w2, b):
     loss, acc = logreg_scores(X, y, w, b)
     state["title"].set_text(f"w = ({w1:g}, {w2:g}), b = {b:g}:  log-loss {loss:.3f} "
                             f"(best possible {state['best_loss']:.3f}),  accuracy {acc:.0%}")
+    if norm > 0:
+        where = (f"the boundary p = 0.5 is the line {w1:g} x1 + {w2:g} x2 + {b:g} = 0, "
+                 f"perpendicular to w, at distance {abs(b) / norm:.2f} from the origin")
+    else:
+        where = f"w = 0: p = sigma(b) = {1 / (1 + np.exp(-b)):.2f} everywhere, no boundary"
+    state["description"] = (f"Logistic regression with w = ({w1:g}, {w2:g}), b = {b:g}: "
+                            f"{where}; log-loss {loss:.3f} against the best "
+                            f"{state['best_loss']:.3f}, accuracy {acc:.0%}.")
 
 
 def make_logreg_explorer(X=None, y=None, *, mode=None):

@@ -44,6 +44,9 @@ def update_neuron(state, w, b):
     a, da = neuron_curves(w, b)
     state["a"].set_data(X, a)
     state["da"].set_data(X, da)
+    state["description"] = (f"Sigmoid neuron with w = {w:g}, b = {b:g}: output from "
+                            f"{a[0]:.2f} at x = {X[0]:g} to {a[-1]:.2f} at x = {X[-1]:g}, "
+                            f"steepest slope {da.max() * abs(w):.3g}")
     if w == 0:
         state["mid"].set_visible(False)
         state["title"].set_text(f"w = 0: the output is sigma(b) = {a[0]:.2f} for every x")

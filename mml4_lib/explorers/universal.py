@@ -74,6 +74,11 @@ def update_universal(state, n_hidden, steepness):
     state["err"].set_data(X, np.clip(e["error"], -ERROR_LIM, ERROR_LIM))  # (another target)
     state["title"].set_text(f"{n_hidden} hidden units ({n_hidden // 2} bumps), weight "
                             f"{steepness:g}: max |F - f| = {e['max']:.3f}, RMS = {e['rms']:.3f}")
+    worst = float(X[np.argmax(np.abs(e["error"]))])
+    state["description"] = (f"A network of {n_hidden} steep sigmoid units ({n_hidden // 2} "
+                            f"bumps, input weight {steepness:g}) traces the wiggly target on "
+                            f"[0, 1]: largest error {e['max']:.3f} (at x = {worst:.2f}), RMS "
+                            f"error {e['rms']:.3f}.")
 
 
 def make_universal_explorer(*, mode=None, target=nielsen_target):

@@ -94,6 +94,7 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
             view = views[key] = PlaygroundView(pg, dpi=dpi)
         view.update(pg)
         state["fig"] = view.fig  # the explorer renders the chosen view's figure
+        state["description"] = view.description
 
     controls = [play("epoch", epochs, description="epoch", interval=700)]
     if len(runs) > 1:
@@ -354,7 +355,9 @@ class PlaygroundWidget:
         if not self.view.matches(self.pg):
             self.view = PlaygroundView(self.pg, dpi=self.dpi)
         self.view.update(self.pg)
-        self.image.value = self.view.render()
+        png = self.view.render()
+        self.image.tooltip = self.view.description  # what the picture shows, in words
+        self.image.value = png
 
     # ------------------------------------------------------------------ plumbing
     def _after_change(self):
