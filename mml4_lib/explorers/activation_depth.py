@@ -34,7 +34,7 @@ def setup_activation_depth():
     ax_loss = fig.add_axes((0.68, 0.15, 0.3, 0.7))
     others = [ax.plot([], [], color="0.75", linewidth=1, marker="o", markersize=2)[0]
               for _ in range(len(HIDDEN_ACTIVATIONS) - 1)]
-    other_labels = [ax.text(0, 0, "", fontsize=7, color="0.55", va="center")
+    other_labels = [ax.text(0, 0, "", fontsize=7, color="0.4", va="center")
                     for _ in others]
     (main,) = ax.plot([], [], color=PLAYGROUND_BLUE, linewidth=2, marker="o", markersize=4)
     ax.set_yscale("log")
