@@ -759,3 +759,11 @@ def test_regenerate_at_the_largest_seed_wraps_to_zero():
     assert w.pg.config.seed == 0 == w.controls["seed"].value
     with pytest.raises(ValueError, match=r"seed: expected an int from 0 to 2147483647"):
         PlaygroundConfig(seed=cfg.MAX_SEED + 1)
+
+
+def test_layer_buttons_have_names_a_screen_reader_announces(widget):
+    widget.load("hidden=4,2")
+    names = [b.tooltip for box in widget.layers_box.children for b in box.children[1].children]
+    assert names == ["Remove a hidden layer", "Add a hidden layer",
+                     "Remove a neuron from layer 1", "Add a neuron to layer 1",
+                     "Remove a neuron from layer 2", "Add a neuron to layer 2"]

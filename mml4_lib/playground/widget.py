@@ -234,17 +234,20 @@ class PlaygroundWidget:
             W.HBox([self.config_text, apply]),
         ])
         accordion = W.Accordion([beyond], titles=("Beyond the Playground",))
-        parts = [top, model_row, data, feats, self.layers_box, output]
+        # Play and the picture (with its loss chart) first: together they are about 430 px
+        # tall, so they fit a 1280 x 800 screen at once; the settings follow below.
+        parts = [top, self.image, self.status, model_row, data, feats, self.layers_box, output,
+                 accordion]
         if self.presets:
             # No value at first unless the run is one of the presets: the menu loads a preset,
             # it does not describe the run (the config string does).
             start = next((k for k, v in self.presets.items() if v == self.pg.config), None)
             self.preset_menu = W.Dropdown(options=list(self.presets), value=start,
                                           description="load preset",
-                                          style={"description_width": "85px"})
+                                          style={"description_width": "initial"})
             self.preset_menu.observe(self._on_preset, names="value")
             parts.insert(0, self.preset_menu)
-        self.widget = W.VBox([*parts, self.image, self.status, accordion])
+        self.widget = W.VBox(parts)
 
     def _on_preset(self, change):
         # The menu loads a preset and then empties itself, so choosing the same preset again
@@ -258,14 +261,18 @@ class PlaygroundWidget:
         """The +/- buttons for the number of hidden layers and the neurons of each layer."""
         W, hidden = widgets, self.pg.config.hidden
 
-        def button(text, action, disabled):
-            b = W.Button(description=text, layout=W.Layout(width="32px"), disabled=disabled)
+        def button(text, action, disabled, name):
+            # name: what a screen reader announces (the button's title) for a bare "+" or "-"
+            b = W.Button(description=text, layout=W.Layout(width="32px"), disabled=disabled,
+                         tooltip=name)
             b.on_click(lambda _b: action())
             return b
 
         boxes = [W.VBox([W.Label(f"{len(hidden)} hidden layers"), W.HBox([
-            button("-", lambda: self._set_hidden(hidden[:-1]), not hidden),
-            button("+", lambda: self._set_hidden((*hidden, 2)), len(hidden) == cfg.MAX_LAYERS),
+            button("-", lambda: self._set_hidden(hidden[:-1]), not hidden,
+                   "Remove a hidden layer"),
+            button("+", lambda: self._set_hidden((*hidden, 2)), len(hidden) == cfg.MAX_LAYERS,
+                   "Add a hidden layer"),
         ])])]
         for l, n in enumerate(hidden):
             def resize(delta, l=l):
@@ -273,8 +280,10 @@ class PlaygroundWidget:
                 h[l] += delta
                 self._set_hidden(tuple(h))
             boxes.append(W.VBox([W.Label(f"layer {l + 1}: {n}"), W.HBox([
-                button("-", lambda resize=resize: resize(-1), n == 1),
-                button("+", lambda resize=resize: resize(+1), n == cfg.MAX_NEURONS)])]))
+                button("-", lambda resize=resize: resize(-1), n == 1,
+                       f"Remove a neuron from layer {l + 1}"),
+                button("+", lambda resize=resize: resize(+1), n == cfg.MAX_NEURONS,
+                       f"Add a neuron to layer {l + 1}")])]))
         self.layers_box.children = boxes
 
     def _set_hidden(self, hidden):
