@@ -137,3 +137,10 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r"step must be an int in \[0, 12\], got 13"):
         update_steps(state, 13)
     assert isinstance(state["root"], Value)
+
+
+def test_update_steps_rejects_a_fractional_step():
+    # issue 14 item 10: failed before with "TypeError: list indices must be integers"
+    state = setup_steps("lecture")
+    with pytest.raises(ValueError, match=r"step must be an int in \[0, "):
+        update_steps(state, 1.5)
