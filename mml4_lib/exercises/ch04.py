@@ -1,7 +1,7 @@
 """Checkers for chapter 4 (Training: gradients and the chain rule).
 
 The model is the lecture's: one sigmoid neuron p = sigmoid(w^T x) (the bias is the weight of a
-constant feature x^0 = 1, the first column of X), squared loss L(y, p) = (y - p)^2 and the
+constant feature x_0 = 1, the first column of X), squared loss L(y, p) = (y - p)^2 and the
 *sum* Q(w) = sum_i L(y_i, p_i). Each checker recognises the typical slips in the chain rule:
 a wrong sign, a missing factor 2 or sigma(1 - sigma), an average instead of the sum.
 """
@@ -50,7 +50,7 @@ def _grad_one_neuron(w, X, y):
 def _one_neuron_data():
     rng = np.random.default_rng(4)
     N, d = 6, 2
-    X = np.column_stack([np.ones(N), rng.normal(size=(N, d))])  # x^0 = 1 carries the bias
+    X = np.column_stack([np.ones(N), rng.normal(size=(N, d))])  # x_0 = 1 carries the bias
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
     w = np.array([0.3, -0.8, 1.1])
     return w, X, y
