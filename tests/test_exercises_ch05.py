@@ -6,11 +6,11 @@ import pytest
 from mml4_lib.activations import sigmoid
 from mml4_lib.exercises import NOT_ATTEMPTED
 from mml4_lib.exercises.ch05 import (
-    check_linear_backward,
+    centered_difference_reference,
     check_centered_difference,
+    check_linear_backward,
     check_sigmoid_backward,
     linear_backward_reference,
-    centered_difference_reference,
     sigmoid_backward_reference,
 )
 from mml4_lib.gradcheck import numerical_gradient, rel_error
