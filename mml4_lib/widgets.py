@@ -32,6 +32,7 @@ returns a string (for example "diverged at epoch 12"), the figure shows that mes
 Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
 """
 
+import html
 import itertools
 import os
 import re
@@ -78,8 +79,8 @@ def launch_links(start=None):
             ref = branch.group(1) if branch else "main"
             binder = f"https://mybinder.org/v2/gh/{org}/{name}/{ref}?urlpath=lab/tree/chapters"
             colab = f"https://colab.research.google.com/github/{org}/{name}/blob/{ref}/chapters"
-            return (f' Or open the chapters live: <a href="{binder}">Binder</a>, '
-                    f'<a href="{colab}">Colab</a>.')
+            return (f' Or open the chapters live: <a href="{html.escape(binder)}">Binder</a>, '
+                    f'<a href="{html.escape(colab)}">Colab</a>.')
         folder = os.path.dirname(folder)
     return ""
 
@@ -225,6 +226,16 @@ def resolve_mode(mode):
     return mode
 
 
+def image_layout(fig):
+    """The layout of an Image showing fig's PNGs: at most its own pixel width, never stretched.
+
+    A wider output area would scale the picture up (soft text, oversized next to the
+    controls); a narrower one (a phone) scales it down (max-width 100%).
+    """
+    width = round(fig.get_figwidth() * fig.get_dpi())
+    return widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+
+
 # ----------------------------------------------------------------------------- explorer
 class Explorer:
     """One figure, a few discrete controls, live (kernel) or static (precomputed) behaviour.
@@ -308,7 +319,7 @@ class Explorer:
                                           f"{links}</small></p>"))
         else:
             self.image = widgets.Image(value=self._draw(self.values), format="png",
-                                       layout=widgets.Layout(max_width="100%"))
+                                       layout=image_layout(self.state["fig"]))
             for c in controls:
                 self.widgets[c.name].observe(self._on_change, names="index")
             display = self.image
@@ -347,7 +358,7 @@ class Explorer:
         self.stacks = [[] for _ in self.controls]
         # One shared Layout for all frames and one for all Stacks keep the saved page small
         # (each widget otherwise stores its own ~1 kB Layout); max_width fits narrow screens.
-        image_layout, stack_layout = widgets.Layout(max_width="100%"), widgets.Layout()
+        frame_layout, stack_layout = image_layout(self.state["fig"]), widgets.Layout()
         for combo in itertools.product(*(c.values for c in self.controls)):
             values = dict(zip(self.values, combo, strict=True))
             self.frames[combo] = self._draw(values, colors=self.colors)
@@ -355,7 +366,7 @@ class Explorer:
         def build(level, prefix):
             if level == len(sizes):
                 return widgets.Image(value=self.frames[prefix], format="png",
-                                     layout=image_layout)
+                                     layout=frame_layout)
             c = self.controls[level]
             stack = widgets.Stack([build(level + 1, (*prefix, v)) for v in c.values],
                                   selected_index=c.index, layout=stack_layout)
@@ -395,12 +406,15 @@ class Explorer:
             raise ValueError("frame() needs mode='static'")
         node = self.stacks[0][0]
         for c in self.controls:
+            if values.get(c.name) not in c.values:
+                raise ValueError(f"control {c.name!r}: value must be one of {list(c.values)}, "
+                                 f"got {values.get(c.name)!r}")
             node = node.children[c.values.index(values[c.name])]
         return bytes(node.value)
 
-    def render(self):
-        """PNG bytes of the figure as it is now."""
-        return Renderer.of(self.state["fig"]).png()
+    def render(self, *, colors=None):
+        """PNG bytes of the figure as it is now (colors=k: a k-colour palette PNG, as stored)."""
+        return Renderer.of(self.state["fig"]).png(colors=colors)
 
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.

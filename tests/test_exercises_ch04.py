@@ -75,13 +75,13 @@ def test_hidden_reference_matches_numerical_gradient():
     def Q():
         return np.sum((y - sigmoid(sigmoid(X @ W1) @ w2)) ** 2)
 
-    dW1, dw2 = ch04._grad_hidden_layer(W1, w2, X, y)
+    dW1, dw2 = ch04.grad_hidden_layer_reference(W1, w2, X, y)
     assert rel_error(dW1, numerical_gradient(Q, W1)) < 1e-7
     assert rel_error(dw2, numerical_gradient(Q, w2)) < 1e-7
 
 
 def test_hidden_reference_passes():
-    assert ch04.check_grad_hidden_layer(ch04._grad_hidden_layer).passed
+    assert ch04.check_grad_hidden_layer(ch04.grad_hidden_layer_reference).passed
 
 
 def _hidden(slip):
@@ -125,9 +125,9 @@ def test_hidden_written_out_passes():
     (_hidden("z(1-z)"), "z (1 - z) with the pre-activation"),
     (_hidden("p(1-p)"), "output neuron's factor p (1 - p) is missing"),
     (_hidden("transposed"), "rows and columns swapped"),
-    (lambda W1, w2, X, y: tuple(-g for g in ch04._grad_hidden_layer(W1, w2, X, y)),
+    (lambda W1, w2, X, y: tuple(-g for g in ch04.grad_hidden_layer_reference(W1, w2, X, y)),
      "dw2 has the wrong sign"),
-    (lambda W1, w2, X, y: ch04._grad_hidden_layer(W1, w2, X, y)[0], "return a pair"),
+    (lambda W1, w2, X, y: ch04.grad_hidden_layer_reference(W1, w2, X, y)[0], "return a pair"),
 ])
 def test_hidden_mistakes(wrong, words):
     fb = ch04.check_grad_hidden_layer(wrong)

@@ -27,7 +27,7 @@ def _forward(x, gamma, beta, eps):
 
 
 def test_forward_reference_matches_the_library_layer():
-    x, gamma, beta, eps = ch09._bn_data()
+    x, gamma, beta, eps = ch09.bn_data()
     layer = BatchNorm(4, eps=eps)
     layer.params["gamma"][...] = gamma
     layer.params["beta"][...] = beta

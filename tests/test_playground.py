@@ -390,7 +390,8 @@ def test_init_schemes_and_scale():
 def test_cross_entropy_output_and_accuracy():
     pg = Playground("loss=cross_entropy&hidden=3")
     pg.step(100)
-    z = pg._forward(pg.F_test)[:, 0]
+    z = pg.model.eval().forward(pg.F_test)[:, 0]  # the logits, as the playground evaluates
+    pg.model.train()
     np.testing.assert_allclose(pg.predict(pg.X_test), 2 / (1 + np.exp(-z)) - 1)
     assert pg.history["test_acc"][-1] == pytest.approx(np.mean((z > 0) == (pg.y_test > 0)))
     assert pg.history["test_acc"][-1] > 0.9
@@ -671,6 +672,12 @@ def test_widget_config_string_and_presets():
     assert w.controls["keep_prob"].value == 0.5
     w.apply_string("hidden=9")
     assert "Not applied: hidden" in w.status.value and w.pg.config.hidden == (5,)
+    # The menu empties itself after loading, so the same preset loads again after an edit
+    # (failed before: choosing "b" a second time did nothing).
+    w.preset_menu.value = "b"
+    w.set(lr=0.3)
+    w.preset_menu.value = "b"
+    assert w.pg.config == PRESETS["spiral_deep"] and w.preset_menu.value is None
 
 
 def test_playground_modes():
@@ -717,3 +724,22 @@ def test_claims_of_the_exercise_solutions():
     linear = Playground("hidden=8,8,8,8,8,8&activation=linear")
     linear.step(100)
     assert linear.history["test_acc"][-1] < 0.7
+
+
+# --- issue 14 items 8 and 11: markup injection, the seed at its maximum ----------------------
+def test_config_strings_reach_the_status_line_escaped_and_capped():
+    # Failed before: the payload reached the HTML widget as markup.
+    w = PlaygroundWidget()
+    w.apply_string("dataset=<img src=x onerror=alert(1)>")
+    assert "<img" not in w.status.value and "&lt;img src=x onerror=alert(1)&gt;" in w.status.value
+    w.apply_string("dataset=" + "x" * 100_000)
+    assert len(w.status.value) < 1_000 and "more characters" in w.status.value
+
+
+def test_regenerate_at_the_largest_seed_wraps_to_zero():
+    # Failed before: config.seed became 2147483648 while the control showed 2147483647.
+    w = PlaygroundWidget(f"seed={cfg.MAX_SEED}")
+    w.regenerate()
+    assert w.pg.config.seed == 0 == w.controls["seed"].value
+    with pytest.raises(ValueError, match=r"seed: expected an int from 0 to 2147483647"):
+        PlaygroundConfig(seed=cfg.MAX_SEED + 1)

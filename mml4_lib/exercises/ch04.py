@@ -11,7 +11,8 @@ import numpy as np
 from mml4_lib.activations import sigmoid, tanh
 from mml4_lib.exercises import Feedback, attempt, diagnose, hint, passed
 
-__all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer"]
+__all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer",
+           "grad_hidden_layer_reference"]
 
 
 # ----------------------------------------------------------------------------- sigma'
@@ -92,7 +93,7 @@ def check_grad_one_neuron(grad_Q) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- hidden layer
-def _grad_hidden_layer(W1, w2, X, y):
+def grad_hidden_layer_reference(W1, w2, X, y):
     A = sigmoid(X @ W1)                     # (N, H): a_ij = sigma(z_ij), z_ij = w_1j^T x_i
     p = sigmoid(A @ w2)                     # (N,)
     dp = -2 * (y - p)                       # dL/dp
@@ -126,13 +127,12 @@ def check_grad_hidden_layer(grad_hidden) -> Feedback:
         return fb
     if not isinstance(got, tuple | list) or len(got) != 2:
         return hint(f"return a pair (dW1, dw2), got {type(got).__name__}")
-    dW1_ref, dw2_ref = _grad_hidden_layer(W1, w2, X, y)
+    dW1_ref, dw2_ref = grad_hidden_layer_reference(W1, w2, X, y)
     Z = X @ W1                              # hidden pre-activations
     A = sigmoid(Z)
     p = sigmoid(A @ w2)
     dp = -2 * (y - p)
     r = dp * p * (1 - p)
-    D, H = W1.shape
     bad = diagnose(got[1], dw2_ref, "dw2", [
         (-dw2_ref, "dw2 has the wrong sign: dL/dp = -2 (y - p)"),
         (X.T @ r, "dw2: the inputs of the output neuron are the a_j, not x: "

@@ -11,11 +11,12 @@ import numpy as np
 
 from mml4_lib.exercises import Feedback, attempt, check_array, diagnose, hint, passed
 
-__all__ = ["check_batchnorm_forward", "check_running_update", "check_batchnorm_backward"]
+__all__ = ["bn_data", "check_batchnorm_forward", "check_running_update",
+           "check_batchnorm_backward"]
 
 
 # ----------------------------------------------------------------------------- forward
-def _bn_data():
+def bn_data():
     """x (6, 4) whose columns have very different means and spreads, and gamma, beta, eps."""
     rng = np.random.default_rng(9)
     x = rng.normal(size=(6, 4)) * np.array([1.0, 3.0, 0.2, 0.05]) + np.array([0.0, 5.0, -2.0, 1.0])
@@ -38,7 +39,7 @@ def check_batchnorm_forward(bn_forward) -> Feedback:
     of each column over the N rows. x (N, D), gamma (D,), beta (D,), eps float -> out (N, D).
     Introduced in chapter 9.
     """
-    x, gamma, beta, eps = _bn_data()
+    x, gamma, beta, eps = bn_data()
     got, fb = attempt(bn_forward, x.copy(), gamma.copy(), beta.copy(), eps)
     if fb is not None:
         return fb
@@ -140,7 +141,7 @@ def _bn_backward(dout, x, gamma, eps, ddof=0):
 
 
 def _backward_data():
-    x, gamma, _, eps = _bn_data()
+    x, gamma, _, eps = bn_data()
     dout = np.random.default_rng(10).normal(size=x.shape)
     return dout, x, gamma, eps
 

@@ -77,6 +77,6 @@ def make_dropout_explorer(*, mode=None):
     """
     for p in KEEP_VALUES:
         dropout_run(p)
-    controls = [slider("keep_prob", KEEP_VALUES, value=1.0, description="keep prob p"),
+    controls = [slider("keep_prob", sorted(KEEP_VALUES), value=1.0, description="keep prob p"),
                 slider("epoch", SNAPSHOTS, value=SNAPSHOTS[-1], description="epoch")]
     return Explorer(controls, setup_dropout, update_dropout, mode=mode)

@@ -23,7 +23,13 @@ from mml4_lib.lab.propagation import (
     initial_diagnostics,
     training_curve,
 )
-from mml4_lib.plotting import ERROR_RED, PLAYGROUND_BLUE, PLAYGROUND_ORANGE, scale_label
+from mml4_lib.plotting import (
+    ERROR_RED,
+    PLAYGROUND_BLUE,
+    PLAYGROUND_ORANGE,
+    chance_line,
+    scale_label,
+)
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
 
@@ -123,9 +129,7 @@ def setup_init():
     ax_grad.set_xlim(glo, ghi)
     ax_grad.text(1.03, 1.0, "norm", transform=ax_grad.transAxes, fontsize=7.5, va="bottom",
                  color=_TEXT)
-    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
-    ax_loss.text(STEPS, np.log(2) + 0.02, "ln 2: chance", fontsize=7, ha="right",
-                 va="bottom", color="0.45")
+    chance_line(ax_loss)
     (loss_line,) = ax_loss.plot([], [], color="k", linewidth=1.5)
     animated.append(loss_line)
     ax_loss.set_xlim(0, STEPS)

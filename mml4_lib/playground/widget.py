@@ -12,9 +12,20 @@ The notebook code is the same in both modes. Chapter 6.
 """
 
 
+import html
+
 import ipywidgets as widgets
 
-from mml4_lib.widgets import Explorer, choice, control_widget, play, resolve_mode, slider
+from mml4_lib.plotting.palette import ERROR_RED
+from mml4_lib.widgets import (
+    Explorer,
+    choice,
+    control_widget,
+    image_layout,
+    play,
+    resolve_mode,
+    slider,
+)
 
 from . import config as cfg
 from .config import PlaygroundConfig
@@ -90,6 +101,21 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
                     budget_ms=250, dpi=dpi, colors=colors)
 
 
+STATUS_CHARS = 300  # an error echoes at most this much of what the learner typed
+
+
+def _not_applied(err):
+    """The status line for a change that was refused: the message, escaped and capped.
+
+    Config strings are shared between learners, and an HTML widget renders its value as
+    markup, so the text that reaches it is escaped (html.escape) and cut to STATUS_CHARS.
+    """
+    text = str(err)
+    if len(text) > STATUS_CHARS:
+        text = text[:STATUS_CHARS] + f"... ({len(text) - STATUS_CHARS} more characters)"
+    return f"<span style='color:{ERROR_RED}'>Not applied: {html.escape(text)}</span>"
+
+
 class PlaygroundWidget:
     """The live playground: every control of TensorFlow Playground and the book's additions.
 
@@ -106,7 +132,7 @@ class PlaygroundWidget:
         self.dpi = dpi
         self.view = PlaygroundView(self.pg, dpi=dpi)
         self._syncing = False
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
         self.status = widgets.HTML()
         self._build_controls(interval)
         self._sync()
@@ -149,7 +175,7 @@ class PlaygroundWidget:
                                      layout=small),
             "diagnostics": W.Checkbox(description="diagnostics panel", indent=False,
                                       layout=small),
-            "seed": W.BoundedIntText(min=0, max=2**31 - 1, description="seed",
+            "seed": W.BoundedIntText(min=0, max=cfg.MAX_SEED, description="seed",
                                      layout=W.Layout(width="190px"),
                                      style={"description_width": "85px"}),
             "stop_epochs": W.BoundedIntText(min=0, max=10**6, description="stop at epoch",
@@ -209,10 +235,17 @@ class PlaygroundWidget:
             self.preset_menu = W.Dropdown(options=list(self.presets), value=start,
                                           description="load preset",
                                           style={"description_width": "85px"})
-            self.preset_menu.observe(lambda ch: self.load(self.presets[ch["new"]]),
-                                     names="value")
+            self.preset_menu.observe(self._on_preset, names="value")
             parts.insert(0, self.preset_menu)
         self.widget = W.VBox([*parts, self.image, self.status, accordion])
+
+    def _on_preset(self, change):
+        # The menu loads a preset and then empties itself, so choosing the same preset again
+        # (after editing the run) loads it again.
+        if change["new"] is None:
+            return
+        self.load(self.presets[change["new"]])
+        self.preset_menu.value = None
 
     def _layer_buttons(self):
         """The +/- buttons for the number of hidden layers and the neurons of each layer."""
@@ -252,7 +285,7 @@ class PlaygroundWidget:
             self.pg.set(**changes)
             self.status.value = ""
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#b00020'>Not applied: {err}</span>"
+            self.status.value = _not_applied(err)
         self._after_change()
 
     def load(self, config):
@@ -266,7 +299,7 @@ class PlaygroundWidget:
             self.load(PlaygroundConfig.from_string(text))
             self.status.value = ""
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#b00020'>Not applied: {err}</span>"
+            self.status.value = _not_applied(err)
 
     def tick(self):
         """One epoch and a redraw (a Play tick or the step button); pauses when training stops."""
@@ -281,8 +314,8 @@ class PlaygroundWidget:
         self.redraw()
 
     def regenerate(self):
-        """New data: the next seed."""
-        self.set(seed=self.pg.config.seed + 1)
+        """New data: the next seed (after the largest, 0 again)."""
+        self.set(seed=(self.pg.config.seed + 1) % (cfg.MAX_SEED + 1))
 
     def redraw(self):
         """Show the current epoch (a new view only if the network's layout changed)."""
