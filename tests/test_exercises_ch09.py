@@ -141,6 +141,13 @@ def _backward_variant(kind):
             dbeta = dout
         elif kind == "x not xhat":
             dgamma = (dout * x).sum(0)
+        elif kind in ("unbiased", "unbiased dx only"):
+            # the whole backward pass written with var(ddof=1), or only dx
+            std_u = np.sqrt(x.var(0, ddof=1) + eps)
+            xhat_u = (x - x.mean(0)) / std_u
+            dx = (dxhat - dxhat.mean(0) - xhat_u * (dxhat * xhat_u).mean(0)) / std_u
+            if kind == "unbiased":
+                dgamma = (dout * xhat_u).sum(0)
         return dx, dgamma, dbeta
     return backward
 
@@ -152,6 +159,8 @@ def _backward_variant(kind):
     ("swapped", "swapped"),
     ("unsummed", "sum dout over the N = 6 rows"),
     ("x not xhat", "not by x"),
+    ("unbiased", "dgamma: you normalized with the unbiased variance"),
+    ("unbiased dx only", "dx: you normalized with the unbiased variance"),
 ])
 def test_backward_mistakes(kind, words):
     fb = ch09.check_batchnorm_backward(_backward_variant(kind))

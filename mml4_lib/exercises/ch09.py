@@ -128,9 +128,10 @@ def check_running_update(update_running) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- backward
-def _bn_backward(dout, x, gamma, eps):
+def _bn_backward(dout, x, gamma, eps, ddof=0):
+    # ddof=1 is the slip of normalizing with the unbiased variance (divided by N - 1)
     mean = x.mean(axis=0)
-    std = np.sqrt(x.var(axis=0) + eps)
+    std = np.sqrt(x.var(axis=0, ddof=ddof) + eps)
     xhat = (x - mean) / std
     dgamma = (dout * xhat).sum(axis=0)
     dbeta = dout.sum(axis=0)
@@ -165,6 +166,10 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     std = np.sqrt(x.var(axis=0) + eps)
     xhat = (x - mean) / std
     dxhat = dout * gamma
+    dx_unbiased, dgamma_unbiased, _ = _bn_backward(dout, x, gamma, eps, ddof=1)
+    unbiased = ("you normalized with the unbiased variance (divided by N - 1). The forward "
+                "pass divides by the batch's own variance, sum (x - mean)^2 / N (np.var's "
+                "default ddof=0), so xhat and the backward pass must use that one too")
     bad = diagnose(got[2], dbeta_ref, "dbeta", [
         (dout, f"dbeta: beta is added to every row, so sum dout over the N = {N} rows: "
                f"shape {dbeta_ref.shape}"),
@@ -179,6 +184,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
                       f"{dgamma_ref.shape}"),
         (dbeta_ref, "dgamma and dbeta are swapped: dgamma = sum dout * xhat, dbeta = sum dout"),
         ((dout * x).sum(axis=0), "dgamma multiplies dout by the normalized xhat, not by x"),
+        (dgamma_unbiased, "dgamma: " + unbiased),
     ])
     if bad is not None:
         return bad
@@ -196,6 +202,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
         ((dout - dout.mean(axis=0) - xhat * (dout * xhat).mean(axis=0)) / std,
          "dx: gamma is missing; the gradient reaching xhat is dxhat = dout * gamma"),
         (-dx_ref, "dx has the wrong sign"),
+        (dx_unbiased, "dx: " + unbiased),
     ])
     if bad is not None:
         return bad
