@@ -45,9 +45,9 @@ def _grad(w, X, y):
 
 
 def test_one_neuron_reference_matches_numerical_gradient():
-    w, X, y = ch04._one_neuron_data()
+    w, X, y = ch04.one_neuron_data()
     numeric = numerical_gradient(lambda: np.sum((y - sigmoid(X @ w)) ** 2), w)
-    assert rel_error(ch04._grad_one_neuron(w, X, y), numeric) < 1e-8
+    assert rel_error(ch04.grad_one_neuron_reference(w, X, y), numeric) < 1e-8
 
 
 def test_one_neuron_reference_passes():
@@ -70,7 +70,7 @@ def test_one_neuron_mistakes(wrong, words):
 
 # ----------------------------------------------------------------------------- hidden layer
 def test_hidden_reference_matches_numerical_gradient():
-    W1, w2, X, y = ch04._hidden_data()
+    W1, w2, X, y = ch04.hidden_data()
 
     def Q():
         return np.sum((y - sigmoid(sigmoid(X @ W1) @ w2)) ** 2)
@@ -111,7 +111,7 @@ def _hidden(slip):
 
 
 def test_hidden_layer_has_more_units_than_inputs():
-    W1, _, _, _ = ch04._hidden_data()
+    W1, _, _, _ = ch04.hidden_data()
     assert W1.shape[0] != W1.shape[1]  # D != H: a transposed dW1 shows in its shape
 
 

@@ -95,7 +95,7 @@ def test_forward_wrong_shape():
 
 # ----------------------------------------------------------------------------- backward
 def test_backward_reference_passes_and_matches_the_layer():
-    dout, mask, p = ch10._backward_data()
+    dout, mask, p = ch10.backward_data()
     assert ch10.check_dropout_backward(lambda d, m, p: d * m / p).passed
     layer = Dropout(p, rng=np.random.default_rng(0))
     layer.forward(np.ones_like(dout))
@@ -115,13 +115,13 @@ def test_backward_mistakes(wrong, words):
 
 # ----------------------------------------------------------------------------- expectation
 def test_enumeration_equals_the_weight_scaling_rule_for_a_linear_layer():
-    x, W, p = ch10._expected_data()
+    x, W, p = ch10.expected_data()
     np.testing.assert_allclose(ch10.expected_by_enumeration(lambda v: v @ W, x, p),
                                p * x @ W, atol=1e-12)
 
 
 def test_enumeration_differs_from_the_weight_scaling_rule_for_a_relu_layer():
-    x, W, p = ch10._expected_data()
+    x, W, p = ch10.expected_data()
 
     def relu_layer(v):
         return np.maximum(v @ W, 0)

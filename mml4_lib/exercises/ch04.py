@@ -12,7 +12,8 @@ from mml4_lib.activations import sigmoid, tanh
 from mml4_lib.exercises import Feedback, attempt, diagnose, hint, passed
 
 __all__ = ["check_sigmoid_grad", "check_grad_one_neuron", "check_grad_hidden_layer",
-           "grad_hidden_layer_reference"]
+           "grad_hidden_layer_reference", "one_neuron_data", "grad_one_neuron_reference",
+           "hidden_data"]
 
 
 # ----------------------------------------------------------------------------- sigma'
@@ -43,12 +44,12 @@ def check_sigmoid_grad(sigmoid_grad) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- one neuron
-def _grad_one_neuron(w, X, y):
+def grad_one_neuron_reference(w, X, y):
     p = sigmoid(X @ w)
     return X.T @ (-2 * (y - p) * p * (1 - p))
 
 
-def _one_neuron_data():
+def one_neuron_data():
     rng = np.random.default_rng(4)
     N, d = 6, 2
     X = np.column_stack([np.ones(N), rng.normal(size=(N, d))])  # x_0 = 1 carries the bias
@@ -63,7 +64,7 @@ def check_grad_one_neuron(grad_Q) -> Feedback:
     w (D,), X (N, D) with a first column of ones, y (N,) -> (D,).
     Introduced in chapter 4.
     """
-    w, X, y = _one_neuron_data()
+    w, X, y = one_neuron_data()
     got, fb = attempt(grad_Q, w.copy(), X.copy(), y.copy())
     if fb is not None:
         return fb
@@ -104,7 +105,7 @@ def grad_hidden_layer_reference(W1, w2, X, y):
     return dW1, dw2
 
 
-def _hidden_data():
+def hidden_data():
     rng = np.random.default_rng(5)
     N, H = 7, 4  # H != D = 3, so a transposed dW1 has a different shape
     X = np.column_stack([np.ones(N), rng.normal(size=(N, 2))])
@@ -121,7 +122,7 @@ def check_grad_hidden_layer(grad_hidden) -> Feedback:
     Q = sum_i (y_i - p_i)^2. W1 (D, H), w2 (H,), X (N, D), y (N,) -> dW1 (D, H), dw2 (H,).
     Introduced in chapter 4.
     """
-    W1, w2, X, y = _hidden_data()
+    W1, w2, X, y = hidden_data()
     got, fb = attempt(grad_hidden, W1.copy(), w2.copy(), X.copy(), y.copy())
     if fb is not None:
         return fb

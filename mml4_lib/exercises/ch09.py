@@ -11,8 +11,8 @@ import numpy as np
 
 from mml4_lib.exercises import Feedback, attempt, check_array, diagnose, hint, passed
 
-__all__ = ["bn_data", "check_batchnorm_forward", "check_running_update",
-           "check_batchnorm_backward"]
+__all__ = ["bn_data", "check_batchnorm_forward", "check_running_update", "check_batchnorm_backward",
+           "bn_forward_reference", "backward_data", "bn_backward_reference"]
 
 
 # ----------------------------------------------------------------------------- forward
@@ -26,7 +26,7 @@ def bn_data():
     return x, gamma, beta, eps
 
 
-def _bn_forward(x, gamma, beta, eps):
+def bn_forward_reference(x, gamma, beta, eps):
     mean = x.mean(axis=0)
     var = x.var(axis=0)  # biased: divided by N
     return gamma * (x - mean) / np.sqrt(var + eps) + beta
@@ -43,7 +43,7 @@ def check_batchnorm_forward(bn_forward) -> Feedback:
     got, fb = attempt(bn_forward, x.copy(), gamma.copy(), beta.copy(), eps)
     if fb is not None:
         return fb
-    expected = _bn_forward(x, gamma, beta, eps)
+    expected = bn_forward_reference(x, gamma, beta, eps)
     mean, var = x.mean(axis=0), x.var(axis=0)
     xhat = (x - mean) / np.sqrt(var + eps)
     row_mean, row_var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
@@ -128,7 +128,7 @@ def check_running_update(update_running) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- backward
-def _bn_backward(dout, x, gamma, eps, ddof=0):
+def bn_backward_reference(dout, x, gamma, eps, ddof=0):
     # ddof=1 is the slip of normalizing with the unbiased variance (divided by N - 1)
     mean = x.mean(axis=0)
     std = np.sqrt(x.var(axis=0, ddof=ddof) + eps)
@@ -140,7 +140,7 @@ def _bn_backward(dout, x, gamma, eps, ddof=0):
     return dx, dgamma, dbeta
 
 
-def _backward_data():
+def backward_data():
     x, gamma, _, eps = bn_data()
     dout = np.random.default_rng(10).normal(size=x.shape)
     return dout, x, gamma, eps
@@ -154,19 +154,19 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     dgamma (D,), dbeta (D,).
     Introduced in chapter 9.
     """
-    dout, x, gamma, eps = _backward_data()
+    dout, x, gamma, eps = backward_data()
     got, fb = attempt(bn_backward, dout.copy(), x.copy(), gamma.copy(), eps)
     if fb is not None:
         return fb
     if not isinstance(got, tuple | list) or len(got) != 3:
         return hint(f"return a triple (dx, dgamma, dbeta), got {type(got).__name__}")
-    dx_ref, dgamma_ref, dbeta_ref = _bn_backward(dout, x, gamma, eps)
+    dx_ref, dgamma_ref, dbeta_ref = bn_backward_reference(dout, x, gamma, eps)
     N = len(x)
     mean = x.mean(axis=0)
     std = np.sqrt(x.var(axis=0) + eps)
     xhat = (x - mean) / std
     dxhat = dout * gamma
-    dx_unbiased, dgamma_unbiased, _ = _bn_backward(dout, x, gamma, eps, ddof=1)
+    dx_unbiased, dgamma_unbiased, _ = bn_backward_reference(dout, x, gamma, eps, ddof=1)
     unbiased = ("you normalized with the unbiased variance (divided by N - 1). The forward "
                 "pass divides by the batch's own variance, sum (x - mean)^2 / N (np.var's "
                 "default ddof=0), so xhat and the backward pass must use that one too")

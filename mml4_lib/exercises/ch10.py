@@ -16,7 +16,7 @@ import numpy as np
 from mml4_lib.exercises import Feedback, as_array, attempt, check_array, diagnose, hint, passed
 
 __all__ = ["check_dropout_forward", "check_dropout_backward", "check_expected_output",
-           "expected_by_enumeration"]
+           "expected_by_enumeration", "backward_data", "expected_data"]
 
 KEEP_PROB = 0.8  # asymmetric: keeping with probability p and with 1 - p look different
 
@@ -146,7 +146,7 @@ def check_dropout_forward(dropout_forward) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- backward
-def _backward_data():
+def backward_data():
     rng = np.random.default_rng(12)
     dout = rng.normal(size=(5, 6))
     mask = rng.random((5, 6)) < 0.6
@@ -160,7 +160,7 @@ def check_dropout_backward(dropout_backward) -> Feedback:
     dx = dout * mask / keep_prob. dout (N, D), mask (N, D) bool -> dx (N, D).
     Introduced in chapter 10.
     """
-    dout, mask, p = _backward_data()
+    dout, mask, p = backward_data()
     got, fb = attempt(dropout_backward, dout.copy(), mask.copy(), p)
     if fb is not None:
         return fb
@@ -183,7 +183,7 @@ def check_dropout_backward(dropout_backward) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- ensemble
-def _expected_data():
+def expected_data():
     rng = np.random.default_rng(13)
     x = rng.uniform(0.5, 1.5, size=(3, 6)) * rng.choice([-1.0, 1.0], size=(3, 6))  # no zeros
     W = rng.normal(size=(6, 2))
@@ -228,7 +228,7 @@ def check_expected_output(expected_output) -> Feedback:
     f: callable (N, D) -> (N, C); x (N, D) -> (N, C).
     Introduced in chapter 10.
     """
-    x, W, p = _expected_data()
+    x, W, p = expected_data()
     D = x.shape[1]
     linear = _CountingLayer(W, nonlinear=False)
     got, fb = attempt(expected_output, linear, x.copy(), p)
