@@ -44,3 +44,19 @@ def test_no_myst_markup_leaks_into_the_page(path):
     text = _prose(path.read_text(encoding="utf-8"))
     leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
     assert not leaks, f"{path.name}: unrendered MyST markup {leaks}"
+
+
+ICON = re.compile(r'<link rel="icon" href="([^"]+)"')
+
+
+@pytest.mark.parametrize("path", PAGES or [None], ids=_id)
+def test_page_names_a_favicon_that_exists(path):
+    """Else browsers ask for /favicon.ico, which 404s (html.favicon in _config.yml)."""
+    if path is None:
+        unavailable(NO_BOOK)
+    html = path.read_text(encoding="utf-8")
+    if 'http-equiv="Refresh"' in html and "<body" not in html:
+        pytest.skip("Jupyter Book's redirect stub (index.html -> the root page): no template")
+    icon = ICON.search(html)
+    assert icon, f"{path.name}: no <link rel=\"icon\">"
+    assert (path.parent / icon.group(1)).resolve().is_file(), f"{path.name}: {icon.group(1)}"
