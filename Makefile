@@ -32,7 +32,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-# MathJax, require.js and the widget manager, from the npm registry, so the book works offline.
+# MathJax and the widget manager (bundled by esbuild), from the npm registry: the book works offline.
 vendor: setup
 	$(BIN)/python tools/vendor_assets.py
 

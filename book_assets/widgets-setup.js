@@ -23,14 +23,19 @@
     };
   }
 
-  // 2. The theme's Font Awesome script replaces every <i class="fa ..."> added to the page with
-  //    an <svg>, including the Play button's icons, which the Play widget later looks up as <i>
+  // 2. The theme's Font Awesome script replaces every <i class="fa ..."> in the page with an
+  //    <svg>, including the Play button's icons, which the Play widget later looks up as <i>
   //    and then throws ("Cannot set properties of undefined"), stopping the linked figure.
-  //    Icons in the page itself are converted when it loads; widgets, added later, keep their
-  //    <i> icons (drawn with the widget manager's own fonts).
+  //    It must convert the page's own icons (the theme's buttons) but not the widgets', which
+  //    are drawn with the widget manager's own fonts. Never watch for added nodes. With
+  //    embed-amd.js (CDN fallback) the widgets come at window "load", after Font Awesome's
+  //    first pass over the page. The book's bundle renders earlier, possibly before that pass
+  //    (a timer Font Awesome sets when it runs), so there Font Awesome does no automatic pass
+  //    and the bundle asks it to convert the page's icons just before adding the widgets.
   window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     observeMutations: false,
   });
+  if (!dist) window.FontAwesomeConfig.autoReplaceSvg = false;
 
   // 3. The widgets typeset their labels with the MathJax 2 call MathJax.Hub.Queue, which
   //    throws under MathJax 3. The book's bundle runs before MathJax (so the first figure does

@@ -50,7 +50,8 @@ MIN_EXPLORERS = {"chapters/explorers.html": 2}
 
 # ----------------------------------------------------------------------------- page checks
 VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
-# embed-amd.js renders each widget into a .widget-subarea just before its view script.
+# The widget manager (the book's bundle, or embed-amd.js on the CDN fallback) renders each
+# widget into a .widget-subarea just before its view script.
 WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
   const area = v.previousElementSibling;
   return area && area.classList.contains('widget-subarea')

@@ -189,9 +189,17 @@ async function renderPage() {
   await load(new Set(Object.keys(models).filter((id) => !done.has(id))));
 }
 
+// The theme's Font Awesome converts the page's <i> icons to <svg> only when asked (see
+// book_assets/widgets-setup.js): ask now, before the widgets add theirs, which must stay <i>.
+// It collects the icons to convert when called and converts them in an animation frame.
+function convertPageIcons() {
+  const fa = window.FontAwesome;
+  if (fa && fa.dom && fa.dom.i2svg) fa.dom.i2svg().catch(() => null);
+}
+
 if (!window._jupyter_widget_embedder) {
   window._jupyter_widget_embedder = true; // the flag html-manager's embed scripts set
-  const start = () => renderPage().catch((error) => {
+  const start = () => (convertPageIcons(), renderPage()).catch((error) => {
     console.error("book widgets:", error);
     firstFigureDone();
   });
