@@ -9,6 +9,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip itself is pinned like everything else. requirements.txt has no hashes: its `-e .` line
+# cannot be hash-checked (pip refuses editable requirements in hash-checking mode), and Binder
+# installs the file as it is.
+PIP_VERSION := 26.3
 # Pytest workers: the machine has 2 cores.
 WORKERS ?= 2
 # The course's matrices are small: multithreaded BLAS only adds contention (measured: a chapter
@@ -22,13 +26,13 @@ export MKL_NUM_THREADS := 1
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 setup: $(STAMP)
 
-# MathJax, require.js and the widget manager, from the npm registry, so the book works offline.
+# MathJax and the widget manager (bundled by esbuild), from the npm registry: the book works offline.
 vendor: setup
 	$(BIN)/python tools/vendor_assets.py
 

@@ -75,3 +75,19 @@ def test_exercises_are_numbered_blocks_with_dropdown_solutions(path):
     assert len(solutions) == len(labels)
     assert all("dropdown" in s.get("class", []) for s in solutions)
     assert not soup.select("details.solution"), "a <details> solution was left as HTML"
+
+
+ICON = re.compile(r'<link rel="icon" href="([^"]+)"')
+
+
+@pytest.mark.parametrize("path", PAGES or [None], ids=_id)
+def test_page_names_a_favicon_that_exists(path):
+    """Else browsers ask for /favicon.ico, which 404s (html.favicon in _config.yml)."""
+    if path is None:
+        unavailable(NO_BOOK)
+    html = path.read_text(encoding="utf-8")
+    if 'http-equiv="Refresh"' in html and "<body" not in html:
+        pytest.skip("Jupyter Book's redirect stub (index.html -> the root page): no template")
+    icon = ICON.search(html)
+    assert icon, f"{path.name}: no <link rel=\"icon\">"
+    assert (path.parent / icon.group(1)).resolve().is_file(), f"{path.name}: {icon.group(1)}"

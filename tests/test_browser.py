@@ -33,9 +33,6 @@ HARMLESS_CONSOLE = [
     ("Got invalid theme mode: . Resetting to auto.", r"pydata-sphinx-theme\.js",
      "pydata-sphinx-theme 0.17 logs this on a first visit, when no light/dark choice is "
      "stored yet; it then follows the system setting"),
-    ("Failed to load resource", r"/favicon\.ico$",
-     "Chromium asks a fresh profile for /favicon.ico and the book has none "
-     "(set html.favicon in _config.yml to silence it)"),
 ]
 
 
@@ -49,7 +46,8 @@ MIN_EXPLORERS = {"chapters/explorers.html": 2}
 
 # ----------------------------------------------------------------------------- page checks
 VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
-# embed-amd.js renders each widget into a .widget-subarea just before its view script.
+# The widget manager (the book's bundle, or embed-amd.js on the CDN fallback) renders each
+# widget into a .widget-subarea just before its view script.
 WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
   const area = v.previousElementSibling;
   return area && area.classList.contains('widget-subarea')
@@ -313,6 +311,39 @@ def test_saved_explorers_have_every_frame_and_every_link(path):
             level = children
         frames = [state[c]["model_name"] for c in level]
         assert frames == ["ImageModel"] * int(np.prod(sizes)), f"{path}: explorer {j + 1}"
+
+
+def _bundled_classes():
+    """Class names tools/widgets/book-widgets.js puts into the book's widget bundle."""
+    entry = (ROOT / "tools" / "widgets" / "book-widgets.js").read_text(encoding="utf-8")
+    package = ROOT / "node_modules" / "@jupyter-widgets"
+    if not package.is_dir():
+        pytest.skip("node_modules not installed (run `make vendor`, which needs npm)")
+    files = [package / "controls" / "lib" / f"{name}.js"
+             for name in re.findall(r'from "@jupyter-widgets/controls/lib/(\w+)"', entry)]
+    assert 'from "@jupyter-widgets/base"' in entry  # every class of base is bundled
+    files += (package / "base" / "lib").glob("*.js")
+    return {name for f in files
+            for name in re.findall(r"^export class (\w+)", f.read_text(), re.M)}
+
+
+def test_widget_bundle_has_every_model_and_view_the_pages_use():
+    """The pages' saved state names only classes the book's widget bundle contains."""
+    _require_book()
+    bundled = _bundled_classes()
+    missing = {}
+    for path in PAGES:
+        for model in _widget_state(path).values():
+            state = model["state"]
+            for module, name in ((model["model_module"], model["model_name"]),
+                                 (state.get("_view_module"), state.get("_view_name"))):
+                if name is None:
+                    continue
+                assert module in ("@jupyter-widgets/base", "@jupyter-widgets/controls"), (
+                    f"{path}: {module}.{name} is not a standard widget")
+                if name not in bundled:
+                    missing.setdefault(name, set()).add(path)
+    assert not missing, f"not in tools/widgets/book-widgets.js: {missing}"
 
 
 def test_pages_load_scripts_from_the_book_itself():
