@@ -254,7 +254,8 @@ class Explorer:
 
     Attributes for notebooks and tests: ``widget`` (the ipywidgets box), ``state``,
     ``controls``, ``widgets`` (name -> control widget), ``values``, ``frames`` (static:
-    values tuple -> PNG bytes), ``description`` (the text alternative of the figure shown),
+    values tuple -> PNG bytes), ``description`` (the text alternative of the figure shown, as
+    ``caption`` (live) shows it under the picture),
     ``descriptions`` (static: values tuple -> text alternative), ``stacks`` (static: one list
     of Stacks per control),
     ``links`` (static: the jslinks), ``errors`` (list of (values, message)).
@@ -296,7 +297,7 @@ class Explorer:
         self.errors = []
         self.frames, self.descriptions, self.stacks, self.links = {}, {}, [], []
         self.description = ""
-        self.image = None
+        self.image = self.caption = None
 
         self.state = setup()
         if not isinstance(self.state, dict) or not isinstance(self.state.get("fig"), Figure):
@@ -324,11 +325,11 @@ class Explorer:
                                           f"{links}</small></p>"))
         else:
             self.image = widgets.Image(value=self._draw(self.values), format="png",
-                                       layout=image_layout(self.state["fig"]),
-                                       tooltip=self.description)
+                                       layout=image_layout(self.state["fig"]))
+            self.caption = widgets.HTML(caption_html(self.description))
             for c in controls:
                 self.widgets[c.name].observe(self._on_change, names="index")
-            display = self.image
+            display = widgets.VBox([self.image, self.caption])
             parts = [*shown, display]
         self.widget = widgets.VBox(parts)
 
@@ -359,7 +360,7 @@ class Explorer:
         name = next(n for n, w in self.widgets.items() if w is change["owner"])
         self.values = {**self.values, name: self.widgets[name].value}
         png = self._draw(self.values)
-        self.image.tooltip = self.description  # set first: the picture and its words agree
+        self.caption.value = caption_html(self.description)  # the picture and its words agree
         self.image.value = png
 
     def _build_static(self):
@@ -369,15 +370,18 @@ class Explorer:
         # One shared Layout for all frames and one for all Stacks keep the saved page small
         # (each widget otherwise stores its own ~1 kB Layout); max_width fits narrow screens.
         frame_layout, stack_layout = image_layout(self.state["fig"]), widgets.Layout()
+        text_layout, box_layout = widgets.Layout(), widgets.Layout()
         for combo in itertools.product(*(c.values for c in self.controls)):
             values = dict(zip(self.values, combo, strict=True))
             self.frames[combo] = self._draw(values, colors=self.colors)
             self.descriptions[combo] = self.description
 
         def build(level, prefix):
-            if level == len(sizes):
-                return widgets.Image(value=self.frames[prefix], format="png",
-                                     layout=frame_layout, tooltip=self.descriptions[prefix])
+            if level == len(sizes):  # a frame: its picture and, below it, the picture in words
+                return widgets.VBox([
+                    widgets.Image(value=self.frames[prefix], format="png", layout=frame_layout),
+                    widgets.HTML(caption_html(self.descriptions[prefix]), layout=text_layout),
+                ], layout=box_layout)
             c = self.controls[level]
             stack = widgets.Stack([build(level + 1, (*prefix, v)) for v in c.values],
                                   selected_index=c.index, layout=stack_layout)
@@ -421,7 +425,7 @@ class Explorer:
                 raise ValueError(f"control {c.name!r}: value must be one of {list(c.values)}, "
                                  f"got {values.get(c.name)!r}")
             node = node.children[c.values.index(values[c.name])]
-        return bytes(node.value)
+        return bytes(node.children[0].value)  # the frame's box holds its image, then caption
 
     def render(self, *, colors=None):
         """PNG bytes of the figure as it is now (colors=k: a k-colour palette PNG, as stored)."""
@@ -430,6 +434,20 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+CAPTION_STYLE = "font-size: 0.85em; color: #444; margin: 0.25em 0 0; line-height: 1.35"
+
+
+def caption_html(description):
+    """The figure in words, under the picture: what a screen reader (and anyone) can read.
+
+    The text is escaped: it is built from numbers and names, but never trusted as markup.
+    (ipywidgets 8.1's front end cannot show an Image's `tooltip`: its view reads a
+    `description` that Image lacks, and the picture then fails to render.)
+    """
+    return (f'<p class="mml4-figure-description" style="{CAPTION_STYLE}">'
+            f"{html.escape(description)}</p>")
 
 
 def describe_frame(description, message, values):

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from mml4_lib.plotting.palette import ERROR_RED
 from mml4_lib.widgets import (
     Explorer,
+    caption_html,
     choice,
     control_widget,
     image_layout,
@@ -139,6 +140,7 @@ class PlaygroundWidget:
         self._syncing = False
         self._draw_seconds = 0.0
         self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
+        self.caption = widgets.HTML()
         self.status = widgets.HTML()
         self._build_controls(interval)
         self._sync()
@@ -236,8 +238,8 @@ class PlaygroundWidget:
         accordion = W.Accordion([beyond], titles=("Beyond the Playground",))
         # Play and the picture (with its loss chart) first: together they are about 430 px
         # tall, so they fit a 1280 x 800 screen at once; the settings follow below.
-        parts = [top, self.image, self.status, model_row, data, feats, self.layers_box, output,
-                 accordion]
+        parts = [top, self.image, self.caption, self.status, model_row, data, feats,
+                 self.layers_box, output, accordion]
         if self.presets:
             # No value at first unless the run is one of the presets: the menu loads a preset,
             # it does not describe the run (the config string does).
@@ -365,7 +367,7 @@ class PlaygroundWidget:
             self.view = PlaygroundView(self.pg, dpi=self.dpi)
         self.view.update(self.pg)
         png = self.view.render()
-        self.image.tooltip = self.view.description  # what the picture shows, in words
+        self.caption.value = caption_html(self.view.description)  # the picture in words
         self.image.value = png
 
     # ------------------------------------------------------------------ plumbing
