@@ -1,4 +1,4 @@
-"""lab.batchnorm_training: the digits experiments of chapter 9, checked against direct computations."""
+"""lab.batchnorm_training: the digits experiments of chapter 9 against direct computations."""
 
 import numpy as np
 import pytest
