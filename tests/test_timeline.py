@@ -78,6 +78,9 @@ def test_results_are_cached_and_read_only():
     (dict(scale=0.1, activation="tanh", snapshots=(5, 2)), "snapshots"),
     (dict(scale=0.1, activation="tanh", snapshots=[0, 1]), "snapshots"),
     (dict(scale=0.1, activation="tanh", snapshots=(0, -1)), "snapshots"),
+    (dict(scale=0.1, activation="tanh", seed=1.5), "seed"),
+    (dict(scale=0.1, activation="tanh", width=0), "width"),
+    (dict(scale=0.1, activation="tanh", lr=-0.1), "lr"),
 ])
 def test_bad_arguments_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -89,6 +89,10 @@ def timeline(scale, activation, *, depth=DEPTH, snapshots=SNAPSHOTS, lr=LR, mome
     """
     scale, depth = check_network(scale, activation, depth)
     _check_steps(snapshots)
+    for name, value in (("width", width), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (name == "width"):
+            raise ValueError(f"{name} must be an int >= {int(name == 'width')}, got {value!r}")
+    SGD(lr, momentum=momentum)  # checks lr and momentum, naming them
     return _timeline(scale, activation, depth, snapshots, lr, momentum, width, seed)
 
 
