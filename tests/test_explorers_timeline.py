@@ -64,8 +64,13 @@ def test_a_diverged_run_is_reported_for_every_later_step(state):
     later = [t for t in tl.SNAPSHOTS if t >= run["diverged_at"]]
     assert later
     for t in later:
+        te.update_timeline(state, "tanh", "xavier", tl.SNAPSHOTS[0])
         message = te.update_timeline(state, "relu", 1.0, t)
         assert "diverged" in message and len(state["ratio_marks"].get_xdata()) == 0
+        # the axes describe the run shown, not the frame before it
+        assert activation_class("relu").inactive_short in state["header"].get_text()
+        assert [lab.get_text() for lab in state["tick_labels"] if lab.get_visible()] == [
+            f"{v:g}" for v in activation_class("relu").ticks]
 
 
 @pytest.mark.parametrize("value, text", [(-3.24, "-3.2"), (-np.inf, "none"), (np.nan, "")])

@@ -149,6 +149,15 @@ def update_timeline(state, activation, scale, step):
     loss = np.minimum(run["loss"], 5.0)
     state["loss_line"].set_data(np.arange(len(loss)), loss)
     state["step_line"].set_xdata([step, step])
+    lo, hi = ACT_RANGES[activation]
+    state["header"].set_text(f"   std {unit.inactive_short}")
+    u = [(t - lo) / (hi - lo) for t in unit.ticks]
+    state["tick_marks"].set_data(u, np.zeros(len(u)))
+    for k, tick in enumerate(state["tick_labels"]):
+        tick.set_visible(k < len(u))
+        if k < len(u):
+            tick.set_x(u[k])
+            tick.set_text(f"{unit.ticks[k]:g}")
     shot = run["snapshots"].get(step)
     if shot is None:  # the run diverged before this step: nothing left to show per layer
         for l in range(DEPTH):
@@ -164,7 +173,6 @@ def update_timeline(state, activation, scale, step):
     state["loss_text"].set_color(_TEXT)
     state["loss_text"].set_text(f"step {step}:\nloss {run['loss'][step]:.3g}\n"
                                 f"accuracy {100 * run['acc'][step]:.0f}%")
-    lo, hi = ACT_RANGES[activation]
     act_edges = (run["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
     for l in range(DEPTH):
         base = DEPTH - 1 - l  # layer 1 at the top
@@ -177,14 +185,6 @@ def update_timeline(state, activation, scale, step):
     shown = np.clip(np.nan_to_num(shot["log_ratio"], nan=np.nan, neginf=RATIO_LOG_RANGE[0]),
                     *RATIO_LOG_RANGE)
     state["ratio_marks"].set_data(shown, DEPTH - 1 - np.arange(DEPTH) + 0.5)
-    state["header"].set_text(f"   std {unit.inactive_short}")
-    u = [(t - lo) / (hi - lo) for t in unit.ticks]
-    state["tick_marks"].set_data(u, np.zeros(len(u)))
-    for k, tick in enumerate(state["tick_labels"]):
-        tick.set_visible(k < len(u))
-        if k < len(u):
-            tick.set_x(u[k])
-            tick.set_text(f"{unit.ticks[k]:g}")
     return None
 
 
