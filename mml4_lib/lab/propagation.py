@@ -241,7 +241,7 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
     out = {key: readonly(np.array([s[key] for s in layers], dtype=np.float64))
            for key in ("mean", "std", "saturation", "dead")}
     out["grad_norm"] = readonly(np.array([np.linalg.norm(g) for g in grad_W],
-                                          dtype=np.float64))
+                                         dtype=np.float64))
     out["act_hist"] = readonly(np.array([c for c, _ in act_hist]))
     out["act_edges"] = readonly(act_hist[0][1])
     out["grad_hist"] = readonly(np.array([c for c, _ in grad_hist]))
