@@ -329,16 +329,21 @@ def silu(z):
     return np.maximum(z, -800) * sigmoid(z)
 
 
+def _silu_slope(z, s):
+    # silu'(z) = sigma(z) (1 + z (1 - sigma(z))), from z and s = sigma(z). Where sigma ~ 1,
+    # 1 - s has lost its relative precision, but then z (1 - s) is tiny next to 1.
+    return s * (1 + z * (1 - s))
+
+
 def silu_grad(z):
-    """Derivative of SiLU: silu'(z) = sigma(z) (1 + z sigma(-z)) = sigma(z) (1 + z (1 - sigma(z))).
+    """Derivative of SiLU: silu'(z) = sigma(z) (1 + z (1 - sigma(z))).
 
     z: array_like, any shape -> array of the same shape, values in [-0.10, 1.10].
-    Written with sigma(-z) (stable, see sigmoid) so that the factor keeps its precision
-    where sigma(z) ~ 1. Introduced in chapter 7 (Activations).
+    Introduced in chapter 7 (Activations).
     """
     z = _as_float(z)
     clipped = np.clip(z, -800, 800)  # sigma is exactly 0 or 1 there; keeps inf * 0 out
-    return sigmoid(clipped) * (1 + clipped * sigmoid(-clipped))
+    return _silu_slope(clipped, sigmoid(clipped))
 
 
 # --- modules --------------------------------------------------------------------------
@@ -646,8 +651,9 @@ class GELU(Activation):
 class SiLU(Activation):
     """SiLU (Swish) module: out = x sigma(x); backward dx = dout * sigma(x) (1 + x sigma(-x)).
 
-    x: (N, D) -> out: (N, D); keeps the input x. Off where out <= 0, i.e. x <= 0, as ReLU
-    and GELU: the output is at most 0.28 below 0 there. Elfwing et al. (2018), Ramachandran
+    x: (N, D) -> out: (N, D); keeps x (clipped to +-800) and sigma(x), so that backward needs
+    no exp. Off where out <= 0, i.e. x <= 0, as ReLU and GELU: the output is at most 0.28
+    below 0 there. Elfwing et al. (2018), Ramachandran
     et al. (2017). Introduced in chapter 7 (Activations).
     """
 
@@ -663,19 +669,19 @@ class SiLU(Activation):
 
     def __init__(self):
         super().__init__()
-        self.x = None
+        self.clipped = self.s = None
 
     def forward(self, x):
         self._check_input(x)
-        self.x = x
-        return silu(x)
+        self.clipped = np.clip(x, -800, 800)
+        self.s = sigmoid(self.clipped)
+        return np.maximum(x, -800) * self.s  # as silu(x)
 
     def backward(self, dout):
-        x = self.x
-        if x is None:
+        if self.s is None:
             raise self._no_forward_error()
-        self._check_dout(dout, x.shape)
-        return dout * silu_grad(x)
+        self._check_dout(dout, self.s.shape)
+        return dout * _silu_slope(self.clipped, self.s)
 
 
 # --- the registry -----------------------------------------------------------------------

@@ -242,8 +242,10 @@ def squared_error(pred, target, *, label="Q"):
         raise TypeError(f"pred must be a Value, got {type(pred).__name__}")
     t = check_real(target, "target", "squared_error", finite=True)
     diff = pred.data - t
-    # op "1/2 (. - t)^2" with the half, the dot and the square as single characters
-    return Value._from_op(0.5 * diff * diff, (pred,), (diff,), "\u00bd(\u00b7-t)\u00b2", label)
+    # op "1/2 (. - 1)^2" with the target's own value (a letter such as t could name a unit of
+    # the same graph), and the half, the dot and the square as single characters
+    return Value._from_op(0.5 * diff * diff, (pred,), (diff,), f"\u00bd(\u00b7-{t:g})\u00b2",
+                          label)
 
 
 def topological_order(root):

@@ -147,6 +147,16 @@ def _layers(model):
     return layers
 
 
+def _forward_keeping(model, x, keep):
+    """model.forward(x) one module at a time; also the outputs of the modules keep() accepts."""
+    kept, out = [], x
+    for module in _layers(model):
+        out = module.forward(out)
+        if keep(module):
+            kept.append(out)
+    return out, kept
+
+
 def collect_activations(model, x):
     """Forward pass through a Sequential, one module at a time, keeping each activation's output.
 
@@ -157,14 +167,17 @@ def collect_activations(model, x):
     Returns: out (the model's output, e.g. (N, C)) and a list of L arrays a_l (N, H_l).
     Chapter 7.
     """
-    layers = _layers(model)
-    acts = []
-    out = x
-    for module in layers:
-        out = module.forward(out)
-        if activation_name(module) is not None:
-            acts.append(out)
-    return out, acts
+    return _forward_keeping(model, x, lambda module: activation_name(module) is not None)
+
+
+def collect_preactivations(model, x):
+    """Forward pass through a Sequential keeping every Linear's output z = x W + b.
+
+    Equivalent to model.forward(x), like ``collect_activations``.
+    Args: model a Sequential; x (N, D).
+    Returns: list with one (N, D_out) array per Linear, input to output. Chapter 8.
+    """
+    return _forward_keeping(model, x, lambda module: isinstance(module, Linear))[1]
 
 
 def collect_gradients(model, dout):

@@ -32,6 +32,7 @@ returns a string (for example "diverged at epoch 12"), the figure shows that mes
 Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
 """
 
+import html
 import itertools
 import os
 import re
@@ -78,8 +79,8 @@ def launch_links(start=None):
             ref = branch.group(1) if branch else "main"
             binder = f"https://mybinder.org/v2/gh/{org}/{name}/{ref}?urlpath=lab/tree/chapters"
             colab = f"https://colab.research.google.com/github/{org}/{name}/blob/{ref}/chapters"
-            return (f' Or open the chapters live: <a href="{binder}">Binder</a>, '
-                    f'<a href="{colab}">Colab</a>.')
+            return (f' Or open the chapters live: <a href="{html.escape(binder)}">Binder</a>, '
+                    f'<a href="{html.escape(colab)}">Colab</a>.')
         folder = os.path.dirname(folder)
     return ""
 
@@ -225,13 +226,25 @@ def resolve_mode(mode):
     return mode
 
 
+def image_layout(fig):
+    """The layout of an Image showing fig's PNGs: at most its own pixel width, never stretched.
+
+    A wider output area would scale the picture up (soft text, oversized next to the
+    controls); a narrower one (a phone) scales it down (max-width 100%).
+    """
+    width = round(fig.get_figwidth() * fig.get_dpi())
+    return widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+
+
 # ----------------------------------------------------------------------------- explorer
 class Explorer:
     """One figure, a few discrete controls, live (kernel) or static (precomputed) behaviour.
 
     controls: list of Control (``slider``, ``choice``, ``play``); setup() -> dict with key "fig"
     (a matplotlib Figure, see ``new_figure``) and the artists update changes;
-    update(state, **values) changes them in place and returns None or a message to show.
+    update(state, **values) changes them in place and returns None or a message to show; it
+    also puts the figure's text alternative, computed from the numbers it drew, under
+    state["description"] (a screen reader reads it; the static book stores one per frame).
     mode: "live" or "static"; None reads the environment variable MML4_WIDGETS (default live).
     update_on_release: sliders call update only when released (for updates that train).
     budget_ms: the latency an update must meet (benchmarks/bench_widgets.py holds every
@@ -241,7 +254,9 @@ class Explorer:
 
     Attributes for notebooks and tests: ``widget`` (the ipywidgets box), ``state``,
     ``controls``, ``widgets`` (name -> control widget), ``values``, ``frames`` (static:
-    values tuple -> PNG bytes), ``stacks`` (static: one list of Stacks per control),
+    values tuple -> PNG bytes), ``description`` (the text alternative of the figure shown),
+    ``descriptions`` (static: values tuple -> text alternative), ``stacks`` (static: one list
+    of Stacks per control),
     ``links`` (static: the jslinks), ``errors`` (list of (values, message)).
     """
 
@@ -279,7 +294,8 @@ class Explorer:
         self.dpi, self.colors = dpi, colors
         self._update = update
         self.errors = []
-        self.frames, self.stacks, self.links = {}, [], []
+        self.frames, self.descriptions, self.stacks, self.links = {}, {}, [], []
+        self.description = ""
         self.image = None
 
         self.state = setup()
@@ -308,7 +324,8 @@ class Explorer:
                                           f"{links}</small></p>"))
         else:
             self.image = widgets.Image(value=self._draw(self.values), format="png",
-                                       layout=widgets.Layout(max_width="100%"))
+                                       layout=image_layout(self.state["fig"]),
+                                       tooltip=self.description)
             for c in controls:
                 self.widgets[c.name].observe(self._on_change, names="index")
             display = self.image
@@ -319,6 +336,7 @@ class Explorer:
     def _draw(self, values, colors=None):
         """Run update for these values and render; never raises (errors show on the figure)."""
         message = None
+        self.state["description"] = ""
         try:
             message = self._update(self.state, **values)
         except Exception as exc:  # noqa: BLE001 - the explorer must keep working for any value
@@ -326,6 +344,7 @@ class Explorer:
             self.errors.append((dict(values), message))
         if message is not None and not isinstance(message, str):
             message = str(message)
+        self.description = describe_frame(self.state.get("description"), message, values)
         try:
             # update may show another figure (the playground's runs): each has its renderer
             renderer = Renderer.of(self.state["fig"])
@@ -339,7 +358,9 @@ class Explorer:
     def _on_change(self, change):
         name = next(n for n, w in self.widgets.items() if w is change["owner"])
         self.values = {**self.values, name: self.widgets[name].value}
-        self.image.value = self._draw(self.values)
+        png = self._draw(self.values)
+        self.image.tooltip = self.description  # set first: the picture and its words agree
+        self.image.value = png
 
     def _build_static(self):
         """Render every combination and nest Stacks: level k is selected by control k."""
@@ -347,15 +368,16 @@ class Explorer:
         self.stacks = [[] for _ in self.controls]
         # One shared Layout for all frames and one for all Stacks keep the saved page small
         # (each widget otherwise stores its own ~1 kB Layout); max_width fits narrow screens.
-        image_layout, stack_layout = widgets.Layout(max_width="100%"), widgets.Layout()
+        frame_layout, stack_layout = image_layout(self.state["fig"]), widgets.Layout()
         for combo in itertools.product(*(c.values for c in self.controls)):
             values = dict(zip(self.values, combo, strict=True))
             self.frames[combo] = self._draw(values, colors=self.colors)
+            self.descriptions[combo] = self.description
 
         def build(level, prefix):
             if level == len(sizes):
                 return widgets.Image(value=self.frames[prefix], format="png",
-                                     layout=image_layout)
+                                     layout=frame_layout, tooltip=self.descriptions[prefix])
             c = self.controls[level]
             stack = widgets.Stack([build(level + 1, (*prefix, v)) for v in c.values],
                                   selected_index=c.index, layout=stack_layout)
@@ -395,16 +417,26 @@ class Explorer:
             raise ValueError("frame() needs mode='static'")
         node = self.stacks[0][0]
         for c in self.controls:
+            if values.get(c.name) not in c.values:
+                raise ValueError(f"control {c.name!r}: value must be one of {list(c.values)}, "
+                                 f"got {values.get(c.name)!r}")
             node = node.children[c.values.index(values[c.name])]
         return bytes(node.value)
 
-    def render(self):
-        """PNG bytes of the figure as it is now."""
-        return Renderer.of(self.state["fig"]).png()
+    def render(self, *, colors=None):
+        """PNG bytes of the figure as it is now (colors=k: a k-colour palette PNG, as stored)."""
+        return Renderer.of(self.state["fig"]).png(colors=colors)
 
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def describe_frame(description, message, values):
+    """The text alternative of one frame: the explorer's description of what it drew, and the
+    message shown over the figure (a divergence, an error), or at least the control values."""
+    parts = [p for p in (description, message) if p]
+    return ("; ".join(parts) if parts else f"Figure for {_describe(values)}").replace("\n", " ")
 
 
 def _describe(values):

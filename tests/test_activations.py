@@ -300,6 +300,19 @@ def test_modern_activations_match_mpmath_to_1e_12(name):
         assert abs(g - ref) <= 1e-12 * scale, f"{name}_grad({z!r}) = {g!r}, not {ref}"
 
 
+def test_modules_match_their_functions_far_out():
+    x = np.array([[-1e4, -900.0, -50.0, -5.0, 5.0, 50.0, 900.0, 1e4]])
+    for cls in (act.ELU, act.GELU, act.SiLU):
+        f, f_grad = FUNCTIONS[cls.name]
+        module = cls()
+        np.testing.assert_array_equal(module.forward(x), f(x), err_msg=cls.name)
+        # ELU's backward takes exp(x) as out + 1 (from the output, as PyTorch does): exact
+        # up to the rounding of out, an absolute 1.1e-16, so exp(-50) = 2e-22 comes out as 0.
+        atol = 1.2e-16 if cls is act.ELU else 0
+        np.testing.assert_allclose(module.backward(np.ones_like(x)), f_grad(x), rtol=1e-15,
+                                   atol=atol, err_msg=cls.name)
+
+
 def test_gelu_in_float32_agrees_with_float64():
     # float32 input is computed in float32 arithmetic (fast); it must still be as accurate
     # as float32 values are.

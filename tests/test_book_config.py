@@ -34,6 +34,14 @@ def test_first_code_cell_installs_from_the_configured_repository(path):
         f"run `make sync-repo-url`")
 
 
+def test_intro_clones_the_configured_repository():
+    # tools/sync_repo_url.py rewrites the install cells only: a new url must be put here by hand
+    url = CONFIG["repository"]["url"].rstrip("/")
+    intro = (ROOT / "intro.md").read_text(encoding="utf-8")
+    assert f"git clone {url}\ncd {url.rsplit('/', 1)[1]}\n" in intro, (
+        f"intro.md must show `git clone {url}` and cd into its directory")
+
+
 def test_install_cell_does_nothing_outside_colab():
     source = sync_repo_url.install_cell_source("https://github.com/o/r", "main")
     assert 'if "google.colab" in sys.modules:' in source

@@ -144,3 +144,37 @@ def test_grad_typical_mistakes(fn, words):
 def test_grad_crash_is_a_hint():
     fb = check_log_loss_grad(lambda X, y, W, b: X @ y)
     assert fb.status == "hint" and "raised" in fb.message
+
+
+@pytest.mark.parametrize("make_db, got", [
+    (lambda db: db[0], "a float"),                      # a NumPy scalar (0-d)
+    (lambda db: np.asarray(db[0]), "an array of shape ()"),
+    (lambda db: [float(db[0])], "a list"),
+    (lambda db: db.reshape(1, 1), "an array of shape (1, 1)"),
+])
+def test_grad_db_of_another_shape_passes_with_a_note(make_db, got):
+    # Right values, but not the array of shape (1,) that the exercise asks for: accepted,
+    # and the success line says what to return.
+    def fn(X, y, W, b):
+        dW, db = grad_ok(X, y, W, b)
+        return dW, make_db(db)
+
+    fb = check_log_loss_grad(fn)
+    assert fb.passed, fb.message
+    assert "right values, but return db as an array of shape (1,)" in fb.message
+    assert got in fb.message, fb.message
+
+
+def test_grad_db_of_shape_1_has_no_note():
+    assert "Note" not in check_log_loss_grad(grad_ok).message
+
+
+def test_grad_db_wrong_value_prints_enough_digits():
+    # db off by 1e-4 relative: the message must show two different numbers.
+    def fn(X, y, W, b):
+        dW, db = grad_ok(X, y, W, b)
+        return dW, db * (1 + 1e-4)
+
+    fb = check_log_loss_grad(fn)
+    expected, got = fb.message.split("expected ")[1].split("; the bias")[0].split(", got ")
+    assert expected != got and float(expected) != float(got), fb.message

@@ -102,3 +102,23 @@ def test_collapse_stub_not_attempted():
 def test_collapse_typical_mistakes(fn, words):
     fb = check_collapse(fn)
     assert fb.status == "hint" and words in fb.message, fb.message
+
+
+@pytest.mark.parametrize("make_b, got", [
+    (lambda b: float(b[0]), "a float"),
+    (lambda b: np.asarray(b[0]), "an array of shape ()"),
+    (lambda b: b.tolist(), "a list"),
+])
+def test_collapse_b_of_another_shape_passes_with_a_note(make_b, got):
+    def fn(W1, b1, W2, b2):
+        W, b = collapse_ok(W1, b1, W2, b2)
+        return W, make_b(b)
+
+    fb = check_collapse(fn)
+    assert fb.passed, fb.message
+    assert "right values, but return b as an array of shape (1,)" in fb.message
+    assert got in fb.message, fb.message
+
+
+def test_collapse_b_of_shape_1_has_no_note():
+    assert "Note" not in check_collapse(collapse_ok).message

@@ -79,7 +79,7 @@ def test_count_parameters_reference_passes():
 
 def test_count_parameters_known_value():
     # [2, 3, 1]: hidden 2*3 weights + 3 biases, output 3*1 + 1 = 13
-    assert ch03._count_parameters([2, 3, 1]) == 13
+    assert ch03.count_parameters_reference([2, 3, 1]) == 13
 
 
 @pytest.mark.parametrize("wrong, words", [

@@ -6,11 +6,11 @@ import pytest
 from mml4_lib.activations import sigmoid
 from mml4_lib.exercises import NOT_ATTEMPTED
 from mml4_lib.exercises.ch05 import (
+    centered_difference_reference,
+    check_centered_difference,
     check_linear_backward,
-    check_numerical_gradient,
     check_sigmoid_backward,
     linear_backward_reference,
-    numerical_gradient_reference,
     sigmoid_backward_reference,
 )
 from mml4_lib.gradcheck import numerical_gradient, rel_error
@@ -22,7 +22,7 @@ def _stub(*args):
 
 
 @pytest.mark.parametrize("check", [check_sigmoid_backward, check_linear_backward,
-                                   check_numerical_gradient])
+                                   check_centered_difference])
 def test_stub_is_not_attempted(check):
     fb = check(_stub)
     assert fb.status == "not attempted" and fb.message == NOT_ATTEMPTED
@@ -50,9 +50,9 @@ def test_linear_reference_matches_the_library_layer():
     np.testing.assert_allclose(ref[2], layer.grads["b"])
 
 
-def test_numerical_gradient_reference_is_centered_and_restores_x():
+def test_centered_difference_reference_is_centered_and_restores_x():
     x = np.array([0.2, -1.0])
-    grad = numerical_gradient_reference(lambda v: float(v[0] ** 3 + 2 * v[1]), x, 1e-3)
+    grad = centered_difference_reference(lambda v: float(v[0] ** 3 + 2 * v[1]), x, 1e-3)
     # centered difference of t^3 is exactly 3 t^2 + h^2
     np.testing.assert_allclose(grad, [3 * 0.04 + 1e-6, 2.0], rtol=1e-9)
     assert x.tolist() == [0.2, -1.0]
@@ -119,14 +119,14 @@ def test_linear_typical_mistakes(fn, words):
 
 
 # ----------------------------------------------------------------------------- gradient check
-def test_numerical_gradient_reference_passes():
-    assert check_numerical_gradient(numerical_gradient_reference).passed
+def test_centered_difference_reference_passes():
+    assert check_centered_difference(centered_difference_reference).passed
 
 
 def test_library_style_loop_passes():
     def with_copies(f, x, h):
         return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(len(x))])
-    assert check_numerical_gradient(with_copies).passed
+    assert check_centered_difference(with_copies).passed
 
 
 def _forward(f, x, h):
@@ -165,6 +165,6 @@ def _wrong_sign(f, x, h):
     (_wrong_sign, "wrong sign"),
     (lambda f, x, h: f(x), "shape (3,) expected, got ()"),
 ])
-def test_numerical_gradient_typical_mistakes(fn, words):
-    fb = check_numerical_gradient(fn)
+def test_centered_difference_typical_mistakes(fn, words):
+    fb = check_centered_difference(fn)
     assert fb.status == "hint" and words in fb.message, fb.message

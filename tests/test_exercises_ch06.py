@@ -51,10 +51,20 @@ def _with(loss=None, dout=None):
     (lambda out, t: 0.5 * np.mean((out - t) ** 2), "return a pair"),
     (lambda out, t: (0.5 * (out - t) ** 2, (out - t[:, None]) / len(t)), "(N, N) table"),
     (_with(loss=lambda d: 0.3), "the loss should be"),
+    # the mean of the (N, N) broadcast table: one number, the wrong one
+    (lambda out, t: (0.5 * np.mean((out - t) ** 2), (out - t[:, None]) / len(t)),
+     "broadcasts to an (8, 8) table"),
 ])
 def test_half_squared_error_mistakes_get_specific_hints(wrong, words):
     fb = ch06.check_half_squared_error(wrong)
     assert fb.status == "hint" and words in fb.message, fb
+
+
+def test_half_squared_error_value_message_shows_the_difference():
+    # a loss off by 5e-6 relative: "%.6g" would print both numbers alike
+    fb = ch06.check_half_squared_error(_with(loss=lambda d: 0.5 * np.mean(d**2) * (1 + 5e-6)))
+    expected, got = fb.message.split("should be ")[1].split(", got ")
+    assert expected != got and float(expected) != float(got), fb.message
 
 
 # ----------------------------------------------------------------------------- L1 step
@@ -112,6 +122,9 @@ def test_xor_config_solution_passes():
     ("hidden=&features=x1*x2", "set dataset=xor"),
     # seed 1 starts with a negative weight on x1*x2, and lr 1e-5 cannot turn it around
     ("dataset=xor&hidden=&features=x1*x2&lr=0.00001&seed=1", "check the learning rate"),
+    # seed 0's initial weights already give 100 % test accuracy: nothing learned at lr 1e-5
+    ("dataset=xor&hidden=&features=x1*x2&lr=0.00001", "hardly changed the loss"),
+    ("dataset=xor&hidden=&features=x1*x2&lr=0.0001", "hardly changed the loss"),
     ("dataset=xor&hiden=", "does not parse"),
 ])
 def test_xor_config_mistakes_get_specific_hints(wrong, words):

@@ -47,7 +47,7 @@ def test_leaky_relu_grad_crash_is_a_hint():
 
 # ----------------------------------------------------------------------------- dead units
 def test_dead_units_reference_values():
-    np.testing.assert_array_equal(ch07.dead_units_reference(ch07._dead_data()),
+    np.testing.assert_array_equal(ch07.dead_units_reference(ch07.dead_data()),
                                   [False, True, True, False, True])
 
 

@@ -27,11 +27,11 @@ def _forward(x, gamma, beta, eps):
 
 
 def test_forward_reference_matches_the_library_layer():
-    x, gamma, beta, eps = ch09._bn_data()
+    x, gamma, beta, eps = ch09.bn_data()
     layer = BatchNorm(4, eps=eps)
     layer.params["gamma"][...] = gamma
     layer.params["beta"][...] = beta
-    np.testing.assert_allclose(ch09._bn_forward(x, gamma, beta, eps), layer.forward(x))
+    np.testing.assert_allclose(ch09.bn_forward_reference(x, gamma, beta, eps), layer.forward(x))
 
 
 def test_forward_reference_passes():
@@ -106,12 +106,12 @@ def test_running_none_return():
 
 # ----------------------------------------------------------------------------- backward
 def test_backward_reference_matches_the_library_and_numerical_gradients():
-    dout, x, gamma, eps = ch09._backward_data()
+    dout, x, gamma, eps = ch09.backward_data()
     layer = BatchNorm(4, eps=eps)
     layer.params["gamma"][...] = gamma
     layer.forward(x)
     dx = layer.backward(dout)
-    ref = ch09._bn_backward(dout, x, gamma, eps)
+    ref = ch09.bn_backward_reference(dout, x, gamma, eps)
     np.testing.assert_allclose(ref[0], dx)
     np.testing.assert_allclose(ref[1], layer.grads["gamma"])
     np.testing.assert_allclose(ref[2], layer.grads["beta"])
@@ -120,12 +120,12 @@ def test_backward_reference_matches_the_library_and_numerical_gradients():
 
 
 def test_backward_reference_passes():
-    assert ch09.check_batchnorm_backward(ch09._bn_backward).passed
+    assert ch09.check_batchnorm_backward(ch09.bn_backward_reference).passed
 
 
 def _backward_variant(kind):
     def backward(dout, x, gamma, eps):
-        dx, dgamma, dbeta = ch09._bn_backward(dout, x, gamma, eps)
+        dx, dgamma, dbeta = ch09.bn_backward_reference(dout, x, gamma, eps)
         std = np.sqrt(x.var(0) + eps)
         xhat = (x - x.mean(0)) / std
         dxhat = dout * gamma
@@ -141,6 +141,13 @@ def _backward_variant(kind):
             dbeta = dout
         elif kind == "x not xhat":
             dgamma = (dout * x).sum(0)
+        elif kind in ("unbiased", "unbiased dx only"):
+            # the whole backward pass written with var(ddof=1), or only dx
+            std_u = np.sqrt(x.var(0, ddof=1) + eps)
+            xhat_u = (x - x.mean(0)) / std_u
+            dx = (dxhat - dxhat.mean(0) - xhat_u * (dxhat * xhat_u).mean(0)) / std_u
+            if kind == "unbiased":
+                dgamma = (dout * xhat_u).sum(0)
         return dx, dgamma, dbeta
     return backward
 
@@ -152,6 +159,8 @@ def _backward_variant(kind):
     ("swapped", "swapped"),
     ("unsummed", "sum dout over the N = 6 rows"),
     ("x not xhat", "not by x"),
+    ("unbiased", "dgamma: you normalized with the unbiased variance"),
+    ("unbiased dx only", "dx: you normalized with the unbiased variance"),
 ])
 def test_backward_mistakes(kind, words):
     fb = ch09.check_batchnorm_backward(_backward_variant(kind))

@@ -131,3 +131,24 @@ def test_learner_function_that_raises_gives_a_hint_naming_the_exception(chapter,
         pytest.skip("takes a config, not a function")
     fb = checker(_raise)
     assert fb.status == "hint" and "RuntimeError: boom" in fb.message
+
+
+@pytest.mark.parametrize("expected, got", [
+    (1.8398649, 1.8398751),   # six digits: 1.83986 and 1.83988, which looks like rounding
+    (1.839860, 1.839862),     # six digits: the same string twice
+    (0.1 + 0.2, 0.3),
+])
+def test_check_array_prints_enough_digits_to_show_the_difference(expected, got):
+    fb = check_array(np.array([got]), np.array([expected]), "v", rtol=0, atol=0)
+    shown_expected, shown_got = fb.message.split("expected ")[1].split(", got ")
+    assert float(shown_expected) != float(shown_got), fb.message
+    # the difference shows in at least two digits of each number
+    assert abs((float(shown_expected) - float(shown_got)) - (expected - got)) \
+        <= 0.1 * abs(expected - got), fb.message
+
+
+def test_format_pair_keeps_six_digits_for_clearly_different_numbers():
+    from mml4_lib.exercises import format_pair
+
+    assert format_pair(1.0, 3.0) == ("1", "3")
+    assert format_pair(0.25, 0.5) == ("0.25", "0.5")

@@ -52,12 +52,12 @@ def test_backward_text_is_the_sum_over_children_with_its_numbers():
     steps = backprop_steps(root)
     last = steps[-1]
     x = last.node
-    assert x.label == "x"
+    assert x.label == "x1"
     kids = children_of(root)[x]
-    assert [c.label for c, _ in kids] == ["z", "s", "t"]
+    assert [c.label for c, _ in kids] == ["a1", "a2", "a3"]
     total = sum(c.grad * d for c, d in kids)
     assert total == pytest.approx(x.grad, rel=1e-12)
-    assert "E_x = E_z\u00b7dz/dx + E_s\u00b7ds/dx + E_t\u00b7dt/dx" in last.text
+    assert "E_x1 = E_a1\u00b7da1/dx1 + E_a2\u00b7da2/dx1 + E_a3\u00b7da3/dx1" in last.text
     assert last.text.endswith(f"= {x.grad:.4g}")
     for c, d in kids:
         assert f"({c.grad:.4g})\u00b7({d:.4g})" in last.text
@@ -137,3 +137,10 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match=r"step must be an int in \[0, 12\], got 13"):
         update_steps(state, 13)
     assert isinstance(state["root"], Value)
+
+
+def test_update_steps_rejects_a_fractional_step():
+    # issue 14 item 10: failed before with "TypeError: list indices must be integers"
+    state = setup_steps("lecture")
+    with pytest.raises(ValueError, match=r"step must be an int in \[0, "):
+        update_steps(state, 1.5)

@@ -72,3 +72,12 @@ def test_explorer_live_and_static():
     ex = d.make_dropout_explorer(mode="static")
     assert len(ex.frames) == len(dc.KEEP_VALUES) * len(dc.SNAPSHOTS) and ex.errors == []
     assert ex.frame(keep_prob=1.0, epoch=200) != ex.frame(keep_prob=0.5, epoch=200)
+
+
+def test_update_off_the_grid_names_the_argument():
+    # issue 14 item 10: failed before with a bare KeyError: 7
+    state = d.setup_dropout()
+    with pytest.raises(ValueError, match=r"epoch must be one of the stored snapshots"):
+        d.update_dropout(state, 1.0, 7)
+    with pytest.raises(ValueError, match="keep_prob must be a number in"):
+        d.update_dropout(state, 1.5, 200)

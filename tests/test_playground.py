@@ -390,7 +390,8 @@ def test_init_schemes_and_scale():
 def test_cross_entropy_output_and_accuracy():
     pg = Playground("loss=cross_entropy&hidden=3")
     pg.step(100)
-    z = pg._forward(pg.F_test)[:, 0]
+    z = pg.model.eval().forward(pg.F_test)[:, 0]  # the logits, as the playground evaluates
+    pg.model.train()
     np.testing.assert_allclose(pg.predict(pg.X_test), 2 / (1 + np.exp(-z)) - 1)
     assert pg.history["test_acc"][-1] == pytest.approx(np.mean((z > 0) == (pg.y_test > 0)))
     assert pg.history["test_acc"][-1] > 0.9
@@ -438,8 +439,11 @@ def test_activation_menu_is_the_playgrounds_then_the_librarys_others():
         assert act.activation_class(name).name == name
     labels = [label for label, _ in cfg.ACTIVATION_OPTIONS]
     assert [value for _, value in cfg.ACTIVATION_OPTIONS] == list(cfg.ACTIVATIONS)
-    assert labels[:4] == list(cfg.PLAYGROUND_ACTIVATIONS) and len(set(labels)) == len(labels)
-    assert all(label.endswith("+") for label in labels[4:])
+    assert labels[:4] == [act.activation_class(a).label for a in cfg.PLAYGROUND_ACTIVATIONS]
+    assert len(set(labels)) == len(labels)
+    assert all(label.endswith("(beyond the Playground)") for label in labels[4:])
+    menu = PlaygroundWidget().controls["activation"]  # the live menu shows these labels
+    assert [label for label, _ in menu.options] == labels
     assert PlaygroundConfig().activation == "tanh"
     for name in cfg.PLAYGROUND_ACTIVATIONS:  # the old strings parse as before
         c = PlaygroundConfig.from_string(f"activation={name}")
@@ -633,16 +637,29 @@ def test_widget_play_step_reset_regenerate(widget):
     W0 = widget.pg.model.params["0.W"].copy()
     widget.play.value += 1
     widget.play.value += 1
-    assert widget.pg.epoch == 2
+    epoch = widget.pg.epoch
+    assert epoch >= 2  # a tick trains at least one epoch, as many as fit in the frame
+    assert widget.view.artists["epoch"].get_text() == f"Epoch {epoch:,}"  # picture in step
     widget.play.value = 0  # the Play widget's own reset is not a tick
-    assert widget.pg.epoch == 2
+    assert widget.pg.epoch == epoch
     widget.buttons["step"].click()
-    assert widget.pg.epoch == 3
+    assert widget.pg.epoch == epoch + 1
     widget.buttons["reset"].click()
     assert widget.pg.epoch == 0
     np.testing.assert_array_equal(W0, widget.pg.model.params["0.W"])
     widget.buttons["regenerate"].click()
     assert widget.pg.config.seed == 1 and widget.controls["seed"].value == 1
+
+
+def test_a_play_tick_fills_its_frame_and_draws_once(widget):
+    widget.load("hidden=3")
+    widget.play.interval = 1  # a frame too short for more than the one epoch every tick trains
+    assert widget.play_tick() == 1 and widget.pg.epoch == 1
+    widget.play.interval = 10_000  # a long frame: training fills PLAY_SHARE of it, or stops
+    widget.load("hidden=3&stop_epochs=25")
+    widget.play.playing = True
+    assert widget.play_tick() == 25 and not widget.play.playing
+    assert widget.view.artists["epoch"].get_text() == "Epoch 25"
 
 
 def test_widget_pauses_when_training_stops(widget):
@@ -671,6 +688,12 @@ def test_widget_config_string_and_presets():
     assert w.controls["keep_prob"].value == 0.5
     w.apply_string("hidden=9")
     assert "Not applied: hidden" in w.status.value and w.pg.config.hidden == (5,)
+    # The menu empties itself after loading, so the same preset loads again after an edit
+    # (failed before: choosing "b" a second time did nothing).
+    w.preset_menu.value = "b"
+    w.set(lr=0.3)
+    w.preset_menu.value = "b"
+    assert w.pg.config == PRESETS["spiral_deep"] and w.preset_menu.value is None
 
 
 def test_playground_modes():
@@ -717,3 +740,30 @@ def test_claims_of_the_exercise_solutions():
     linear = Playground("hidden=8,8,8,8,8,8&activation=linear")
     linear.step(100)
     assert linear.history["test_acc"][-1] < 0.7
+
+
+# --- issue 14 items 8 and 11: markup injection, the seed at its maximum ----------------------
+def test_config_strings_reach_the_status_line_escaped_and_capped():
+    # Failed before: the payload reached the HTML widget as markup.
+    w = PlaygroundWidget()
+    w.apply_string("dataset=<img src=x onerror=alert(1)>")
+    assert "<img" not in w.status.value and "&lt;img src=x onerror=alert(1)&gt;" in w.status.value
+    w.apply_string("dataset=" + "x" * 100_000)
+    assert len(w.status.value) < 1_000 and "more characters" in w.status.value
+
+
+def test_regenerate_at_the_largest_seed_wraps_to_zero():
+    # Failed before: config.seed became 2147483648 while the control showed 2147483647.
+    w = PlaygroundWidget(f"seed={cfg.MAX_SEED}")
+    w.regenerate()
+    assert w.pg.config.seed == 0 == w.controls["seed"].value
+    with pytest.raises(ValueError, match=r"seed: expected an int from 0 to 2147483647"):
+        PlaygroundConfig(seed=cfg.MAX_SEED + 1)
+
+
+def test_layer_buttons_have_names_a_screen_reader_announces(widget):
+    widget.load("hidden=4,2")
+    names = [b.tooltip for box in widget.layers_box.children for b in box.children[1].children]
+    assert names == ["Remove a hidden layer", "Add a hidden layer",
+                     "Remove a neuron from layer 1", "Add a neuron to layer 1",
+                     "Remove a neuron from layer 2", "Add a neuron to layer 2"]

@@ -408,3 +408,11 @@ def test_draw_network_rejects_bad_input(ax):
         plotting.update_network(art, [np.ones((2, 3))])
     with pytest.raises(TypeError, match="got layer sizes"):
         plotting.update_network(art, [3, 4, 2])
+
+
+def test_chance_line_marks_ln2_with_its_label(ax):
+    line, text = plotting.chance_line(ax)
+    assert line.get_ydata()[0] == pytest.approx(np.log(2))
+    assert text.get_text() == "chance: ln 2" and text.get_position()[1] == pytest.approx(np.log(2))
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plotting.chance_line(None)

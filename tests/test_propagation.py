@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from mml4_lib.activations import ReLU, Tanh
+from mml4_lib.activations import ReLU
 from mml4_lib.init import scheme_std
 from mml4_lib.lab import propagation as pr
-from mml4_lib.layers import Linear, Sequential
+from mml4_lib.layers import Linear
 from mml4_lib.losses import BCEWithLogitsLoss
 from mml4_lib.optim import SGD
 from mml4_lib.plotting import scale_label
@@ -97,18 +97,6 @@ def test_default_data_is_standardized_and_read_only():
     assert set(np.unique(y)) == {0, 1}
     with pytest.raises(ValueError):
         X[0, 0] = 1.0
-
-
-def test_collect_preactivations_are_the_linear_outputs():
-    model = Sequential(Linear(3, 4, rng=rng()), Tanh(), Linear(4, 2, rng=rng(1)))
-    X = rng(2).normal(size=(5, 3))
-    zs = pr.collect_preactivations(model, X)
-    W1, b1 = model.layers[0].params["W"], model.layers[0].params["b"]
-    W2, b2 = model.layers[2].params["W"], model.layers[2].params["b"]
-    np.testing.assert_allclose(zs[0], X @ W1 + b1)
-    np.testing.assert_allclose(zs[1], np.tanh(X @ W1 + b1) @ W2 + b2)
-    with pytest.raises(TypeError, match="model must be a Sequential"):
-        pr.collect_preactivations(Tanh(), X)
 
 
 # ----------------------------------------------------------------------------- the formula

@@ -348,3 +348,16 @@ def test_bad_models_and_loss_arguments():
         stats.network_stats(small_model(), X, loss_fn=MSELoss())
     with pytest.raises(ValueError, match="activation module 0 has no Linear before it"):
         stats.network_stats(Sequential(Tanh(), Linear(3, 1, rng=rng())), X)
+
+
+def test_collect_preactivations_are_the_linear_outputs():
+    model = Sequential(Linear(3, 4, rng=np.random.default_rng(0)), Tanh(),
+                       Linear(4, 2, rng=np.random.default_rng(1)))
+    X = np.random.default_rng(2).normal(size=(5, 3))
+    zs = stats.collect_preactivations(model, X)
+    W1, b1 = model.layers[0].params["W"], model.layers[0].params["b"]
+    W2, b2 = model.layers[2].params["W"], model.layers[2].params["b"]
+    np.testing.assert_allclose(zs[0], X @ W1 + b1)
+    np.testing.assert_allclose(zs[1], np.tanh(X @ W1 + b1) @ W2 + b2)
+    with pytest.raises(TypeError, match="model must be a Sequential"):
+        stats.collect_preactivations(Tanh(), X)

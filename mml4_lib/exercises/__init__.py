@@ -21,7 +21,7 @@ import numpy as np
 
 __all__ = [
     "Feedback", "passed", "hint", "NOT_ATTEMPTED", "attempt", "as_array", "check_array",
-    "matches", "known_mistake", "diagnose",
+    "matches", "known_mistake", "diagnose", "format_pair", "shape_note",
 ]
 
 NOT_ATTEMPTED = "not attempted yet"
@@ -109,6 +109,38 @@ def as_array(value, name: str = "your function's result", *, shape=None):
                           f"expected {expected}")
 
 
+def format_pair(expected, got) -> tuple[str, str]:
+    """Two numbers as strings with enough significant digits to show how they differ.
+
+    At a fixed ``%.6g`` two numbers that differ in the 6th digit print as 1.83986 and 1.83988
+    (is that a rounding?) or, closer still, as the same string. Here the precision is at least
+    6 and grows (up to 17) until the difference shows in two digits of each number.
+    """
+    expected, got = float(expected), float(got)
+    digits = 6
+    difference = abs(expected - got)
+    scale = max(abs(expected), abs(got))
+    if np.isfinite(scale) and difference > 0:
+        digits = int(np.clip(np.ceil(np.log10(scale / difference)) + 2, 6, 17))
+    style = f"#.{digits}g" if digits > 6 else f".{digits}g"  # '#' keeps trailing zeros
+    return format(expected, style), format(got, style)
+
+
+def shape_note(raw, name: str, shape: tuple, why: str) -> str:
+    """A note for an answer whose values are right but which is not an array of ``shape``.
+
+    Returns "" when ``raw`` (the learner's value, before any conversion) is a NumPy array of
+    ``shape``; otherwise a sentence to append to the success line, saying what came instead.
+    ``why`` says where the shape comes from ("the shape of b").
+    """
+    if isinstance(raw, np.ndarray) and raw.shape == shape:
+        return ""
+    what = (f"an array of shape {raw.shape}" if isinstance(raw, np.ndarray)
+            else f"a {type(raw).__name__}")
+    return (f". Note: right values, but return {name} as an array of shape {shape}, {why} "
+            f"(got {what})")
+
+
 def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1e-8):
     """Compare an array answer: type, shape, finiteness, then values, each with its own hint.
 
@@ -126,9 +158,10 @@ def check_array(got, expected, name: str, *, rtol: float = 1e-6, atol: float = 1
         return hint(f"{name} contains NaN or inf")
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
         worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+        e, g = format_pair(expected[worst], got[worst])
         return hint(
             f"{name} has the right shape but wrong values: at index {tuple(int(i) for i in worst)} "
-            f"expected {expected[worst]:.6g}, got {got[worst]:.6g}"
+            f"expected {e}, got {g}"
         )
     return None
 

@@ -9,7 +9,16 @@ and returns a :class:`~mml4_lib.exercises.Feedback` naming the most likely mista
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, as_array, attempt, check_array, hint, passed
+from mml4_lib.exercises import (
+    Feedback,
+    as_array,
+    attempt,
+    check_array,
+    format_pair,
+    hint,
+    passed,
+    shape_note,
+)
 
 __all__ = ["check_sigmoid", "check_log_loss_grad", "log_loss_grad_reference"]
 
@@ -133,6 +142,7 @@ def check_log_loss_grad(fn) -> Feedback:
     Returns a Feedback with a hint for a wrong sign, a missing 1/N, a wrong bias term, logits
     used instead of probabilities, or the (N, 1) - (N,) broadcasting trap. Chapter 1.
     """
+    note = ""
     for X, y, W, b in _cases():
         n, d = X.shape
         value, fb = attempt(fn, X.copy(), y.copy(), W.copy(), b.copy())
@@ -167,7 +177,11 @@ def check_log_loss_grad(fn) -> Feedback:
             if np.isclose(db[0], 0.0):
                 return hint("dW is right but db is 0: the bias gets the gradient "
                             "mean(p - y) (its 'input' is the constant 1)")
-            return hint(f"dW is right but db is wrong: expected {db_ref[0]:.6g}, got "
-                        f"{db[0]:.6g}; the bias acts like a weight on a constant input 1, "
+            e, g = format_pair(db_ref[0], db[0])
+            return hint(f"dW is right but db is wrong: expected {e}, got {g}; the bias acts "
+                        "like a weight on a constant input 1, "
                         "so db = mean(p - y)")
-    return passed("the log-loss gradient is correct: dW = X^T (p - y) / N, db = mean(p - y)")
+        note = note or shape_note(value[1], "db", (1,), "the shape of b (e.g. a mean over "
+                                  "axis 0 of the (N, 1) errors)")
+    return passed("the log-loss gradient is correct: dW = X^T (p - y) / N, db = mean(p - y)"
+                  + note)

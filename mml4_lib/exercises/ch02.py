@@ -7,7 +7,15 @@
 
 import numpy as np
 
-from mml4_lib.exercises import Feedback, as_array, attempt, check_array, hint, passed
+from mml4_lib.exercises import (
+    Feedback,
+    as_array,
+    attempt,
+    check_array,
+    hint,
+    passed,
+    shape_note,
+)
 
 __all__ = ["check_composed_forward", "check_collapse", "composed_forward_reference",
            "collapse_reference"]
@@ -99,6 +107,7 @@ def check_collapse(fn) -> Feedback:
     b (1,) with x W + b = (x W1 + b1) W2 + b2 for every x.
     Returns a Feedback with a hint for a transposed product or a missing bias term. Chapter 2.
     """
+    note = ""
     for W1, b1, W2, b2 in _collapse_cases():
         d = W1.shape[0]
         value, fb = attempt(fn, W1.copy(), b1.copy(), W2.copy(), b2.copy())
@@ -136,5 +145,7 @@ def check_collapse(fn) -> Feedback:
         wrong = check_array(b, b_ref, "b")
         if wrong is not None:
             return wrong
+        note = note or shape_note(value[1], "b", (1,), "like b2 (b1 @ W2 + b2 has that "
+                                  "shape by itself)")
     return passed("correct: (x W1 + b1) W2 + b2 = x (W1 @ W2) + (b1 @ W2 + b2), one linear "
-                  "model")
+                  "model" + note)

@@ -12,7 +12,8 @@ import numpy as np
 from mml4_lib.activations import relu, sigmoid, tanh
 from mml4_lib.exercises import Feedback, as_array, attempt, diagnose, hint, passed
 
-__all__ = ["check_neuron_forward", "check_bump", "check_count_parameters"]
+__all__ = ["check_neuron_forward", "check_bump", "check_count_parameters",
+           "count_parameters_reference"]
 
 
 # ----------------------------------------------------------------------------- neuron forward
@@ -95,7 +96,7 @@ def check_bump(bump) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- counting
-def _count_parameters(sizes):
+def count_parameters_reference(sizes):
     return sum((d_in + 1) * d_out for d_in, d_out in pairwise(sizes))
 
 
@@ -122,7 +123,7 @@ def check_count_parameters(count_parameters) -> Feedback:
         if not np.isfinite(got):
             return hint(f"the count must be a finite number, got {got} (NaN or inf)")
         got = float(got)
-        expected = _count_parameters(sizes)
+        expected = count_parameters_reference(sizes)
         weights = sum(a * b for a, b in pairwise(sizes))
         if got == expected:
             continue

@@ -15,6 +15,7 @@ from mml4_lib.exercises import (
     as_array,
     attempt,
     check_array,
+    format_pair,
     hint,
     known_mistake,
     matches,
@@ -61,7 +62,12 @@ def check_half_squared_error(half_squared_error) -> Feedback:
     if not np.all(np.isfinite(loss)):
         return hint(f"the loss is {float(loss.ravel()[0])}: NaN or inf instead of a number")
     expected = 0.5 * np.mean(diff**2)
+    table = out - t  # (N, 1) - (N,) broadcasts to (N, N): every out against every t
     wrong_loss = _first_match(loss, [
+        (0.5 * np.mean(table**2), f"out has shape ({N}, 1) and t shape ({N},), so out - t "
+                                  f"broadcasts to an ({N}, {N}) table of every output against "
+                                  f"every target, and its mean is not the loss. Subtract "
+                                  f"t[:, None] (or use out[:, 0] - t)"),
         (np.mean(diff**2), "the loss is twice too large: the Playground's error is "
                            "1/2 (out - t)^2"),
         (0.5 * np.sum(diff**2), "the loss is a sum over the batch; the Playground averages it "
@@ -72,7 +78,8 @@ def check_half_squared_error(half_squared_error) -> Feedback:
     if wrong_loss:
         return hint(wrong_loss)
     if not _same(loss, expected):
-        return hint(f"the loss should be {expected:.6g}, got {float(np.ravel(loss)[0]):.6g}")
+        e, g = format_pair(expected, np.ravel(loss)[0])
+        return hint(f"the loss should be {e}, got {g}")
     if dout.shape == (N, N):
         return hint("dout is an (N, N) table: keep out - t as an (N, 1) column")
     wrong_grad = _first_match(dout, [
@@ -148,9 +155,14 @@ def check_l1_step(l1_step) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- a config
+LEARNED = 0.25  # training must lower the training loss by at least this fraction
+
+
 def check_xor_config(config) -> Feedback:
     """Check a config string for xor with no hidden layer that reaches > 90 % test accuracy
-    after 50 epochs. Introduced in chapter 6."""
+    after 50 epochs, and whose training lowered the training loss by at least a quarter
+    (seed 0's initial weights already separate xor with the feature x1*x2, so accuracy alone
+    does not show that anything was learned). Introduced in chapter 6."""
     from mml4_lib.playground import Playground, PlaygroundConfig
 
     if config is None:
@@ -169,6 +181,13 @@ def check_xor_config(config) -> Feedback:
     acc = pg.history["test_acc"][-1]
     if pg.diverged_at is not None:
         return hint(f"training diverged at epoch {pg.diverged_at}: lower the learning rate")
+    first, last = pg.history["train_loss"][0], pg.history["train_loss"][-1]
+    if acc > 0.9 and not last <= (1 - LEARNED) * first:
+        return hint(f"test accuracy {100 * acc:.1f}%, but training hardly changed the loss in "
+                    f"50 epochs (training loss {first:.4f} before, {last:.4f} after): the "
+                    f"random initial weights already separate the data, and the network "
+                    f"learned nothing. Raise the learning rate (lr={c.lr:g}) until training "
+                    f"lowers the loss")
     if acc > 0.9:
         return passed(f"test accuracy {100 * acc:.1f}% with inputs {', '.join(c.features)} "
                       f"and no hidden layer")

@@ -21,7 +21,7 @@ from mml4_lib.exercises import (
     passed,
 )
 
-__all__ = ["check_leaky_relu_grad", "check_dead_units", "dead_units_reference"]
+__all__ = ["check_leaky_relu_grad", "check_dead_units", "dead_units_reference", "dead_data"]
 
 
 # ----------------------------------------------------------------------------- Leaky ReLU'
@@ -84,7 +84,7 @@ def dead_units_reference(Z):
     return np.all(np.asarray(Z) <= 0, axis=0)
 
 
-def _dead_data():
+def dead_data():
     # 4 examples, 5 units: alive; dead (all negative); dead with exact zeros (z <= 0);
     # off on some examples only; dead.
     return np.array([
@@ -100,7 +100,7 @@ def check_dead_units(fn) -> Feedback:
 
     Z (N, H) -> (H,) bool. Introduced in chapter 7.
     """
-    Z = _dead_data()
+    Z = dead_data()
     got, fb = attempt(fn, Z.copy())
     if fb is not None:
         return fb

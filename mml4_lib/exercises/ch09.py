@@ -11,11 +11,12 @@ import numpy as np
 
 from mml4_lib.exercises import Feedback, attempt, check_array, diagnose, hint, passed
 
-__all__ = ["check_batchnorm_forward", "check_running_update", "check_batchnorm_backward"]
+__all__ = ["bn_data", "check_batchnorm_forward", "check_running_update", "check_batchnorm_backward",
+           "bn_forward_reference", "backward_data", "bn_backward_reference"]
 
 
 # ----------------------------------------------------------------------------- forward
-def _bn_data():
+def bn_data():
     """x (6, 4) whose columns have very different means and spreads, and gamma, beta, eps."""
     rng = np.random.default_rng(9)
     x = rng.normal(size=(6, 4)) * np.array([1.0, 3.0, 0.2, 0.05]) + np.array([0.0, 5.0, -2.0, 1.0])
@@ -25,7 +26,7 @@ def _bn_data():
     return x, gamma, beta, eps
 
 
-def _bn_forward(x, gamma, beta, eps):
+def bn_forward_reference(x, gamma, beta, eps):
     mean = x.mean(axis=0)
     var = x.var(axis=0)  # biased: divided by N
     return gamma * (x - mean) / np.sqrt(var + eps) + beta
@@ -38,11 +39,11 @@ def check_batchnorm_forward(bn_forward) -> Feedback:
     of each column over the N rows. x (N, D), gamma (D,), beta (D,), eps float -> out (N, D).
     Introduced in chapter 9.
     """
-    x, gamma, beta, eps = _bn_data()
+    x, gamma, beta, eps = bn_data()
     got, fb = attempt(bn_forward, x.copy(), gamma.copy(), beta.copy(), eps)
     if fb is not None:
         return fb
-    expected = _bn_forward(x, gamma, beta, eps)
+    expected = bn_forward_reference(x, gamma, beta, eps)
     mean, var = x.mean(axis=0), x.var(axis=0)
     xhat = (x - mean) / np.sqrt(var + eps)
     row_mean, row_var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
@@ -127,9 +128,10 @@ def check_running_update(update_running) -> Feedback:
 
 
 # ----------------------------------------------------------------------------- backward
-def _bn_backward(dout, x, gamma, eps):
+def bn_backward_reference(dout, x, gamma, eps, ddof=0):
+    # ddof=1 is the slip of normalizing with the unbiased variance (divided by N - 1)
     mean = x.mean(axis=0)
-    std = np.sqrt(x.var(axis=0) + eps)
+    std = np.sqrt(x.var(axis=0, ddof=ddof) + eps)
     xhat = (x - mean) / std
     dgamma = (dout * xhat).sum(axis=0)
     dbeta = dout.sum(axis=0)
@@ -138,8 +140,8 @@ def _bn_backward(dout, x, gamma, eps):
     return dx, dgamma, dbeta
 
 
-def _backward_data():
-    x, gamma, _, eps = _bn_data()
+def backward_data():
+    x, gamma, _, eps = bn_data()
     dout = np.random.default_rng(10).normal(size=x.shape)
     return dout, x, gamma, eps
 
@@ -152,18 +154,22 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
     dgamma (D,), dbeta (D,).
     Introduced in chapter 9.
     """
-    dout, x, gamma, eps = _backward_data()
+    dout, x, gamma, eps = backward_data()
     got, fb = attempt(bn_backward, dout.copy(), x.copy(), gamma.copy(), eps)
     if fb is not None:
         return fb
     if not isinstance(got, tuple | list) or len(got) != 3:
         return hint(f"return a triple (dx, dgamma, dbeta), got {type(got).__name__}")
-    dx_ref, dgamma_ref, dbeta_ref = _bn_backward(dout, x, gamma, eps)
+    dx_ref, dgamma_ref, dbeta_ref = bn_backward_reference(dout, x, gamma, eps)
     N = len(x)
     mean = x.mean(axis=0)
     std = np.sqrt(x.var(axis=0) + eps)
     xhat = (x - mean) / std
     dxhat = dout * gamma
+    dx_unbiased, dgamma_unbiased, _ = bn_backward_reference(dout, x, gamma, eps, ddof=1)
+    unbiased = ("you normalized with the unbiased variance (divided by N - 1). The forward "
+                "pass divides by the batch's own variance, sum (x - mean)^2 / N (np.var's "
+                "default ddof=0), so xhat and the backward pass must use that one too")
     bad = diagnose(got[2], dbeta_ref, "dbeta", [
         (dout, f"dbeta: beta is added to every row, so sum dout over the N = {N} rows: "
                f"shape {dbeta_ref.shape}"),
@@ -178,6 +184,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
                       f"{dgamma_ref.shape}"),
         (dbeta_ref, "dgamma and dbeta are swapped: dgamma = sum dout * xhat, dbeta = sum dout"),
         ((dout * x).sum(axis=0), "dgamma multiplies dout by the normalized xhat, not by x"),
+        (dgamma_unbiased, "dgamma: " + unbiased),
     ])
     if bad is not None:
         return bad
@@ -195,6 +202,7 @@ def check_batchnorm_backward(bn_backward) -> Feedback:
         ((dout - dout.mean(axis=0) - xhat * (dout * xhat).mean(axis=0)) / std,
          "dx: gamma is missing; the gradient reaching xhat is dxhat = dout * gamma"),
         (-dx_ref, "dx has the wrong sign"),
+        (dx_unbiased, "dx: " + unbiased),
     ])
     if bad is not None:
         return bad

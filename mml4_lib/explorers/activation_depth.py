@@ -15,7 +15,7 @@ import numpy as np
 
 from mml4_lib.activations import activation_class
 from mml4_lib.lab.propagation import HIDDEN_ACTIVATIONS, STEPS, gradient_norms, training_curve
-from mml4_lib.plotting import PLAYGROUND_BLUE
+from mml4_lib.plotting import PLAYGROUND_BLUE, chance_line
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
 
@@ -34,7 +34,7 @@ def setup_activation_depth():
     ax_loss = fig.add_axes((0.68, 0.15, 0.3, 0.7))
     others = [ax.plot([], [], color="0.75", linewidth=1, marker="o", markersize=2)[0]
               for _ in range(len(HIDDEN_ACTIVATIONS) - 1)]
-    other_labels = [ax.text(0, 0, "", fontsize=7, color="0.55", va="center")
+    other_labels = [ax.text(0, 0, "", fontsize=7, color="0.4", va="center")
                     for _ in others]
     (main,) = ax.plot([], [], color=PLAYGROUND_BLUE, linewidth=2, marker="o", markersize=4)
     ax.set_yscale("log")
@@ -44,12 +44,12 @@ def setup_activation_depth():
     ax.set_xlabel("hidden layer (1 = next to the input)")
     ax.set_ylabel("||dL/dW|| at init")
     title = ax.set_title("", fontsize=9, loc="left")
-    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
+    chance_line(ax_loss)
     (loss,) = ax_loss.plot([], [], color=PLAYGROUND_BLUE, linewidth=1.8)
     ax_loss.set_xlim(0, STEPS)
     ax_loss.set_ylim(0, 1.0)
     ax_loss.set_xlabel("SGD step")
-    ax_loss.set_title("training loss (dashed: chance, ln 2)", fontsize=9, loc="left")
+    ax_loss.set_title("training loss", fontsize=9, loc="left")
     note = ax_loss.text(0.96, 0.96, "", transform=ax_loss.transAxes, ha="right", va="top",
                         fontsize=8)
     for artist in (*others, *other_labels, main, title, loss, note):
@@ -67,11 +67,15 @@ def update_activation_depth(state, activation, depth):
         norms = np.maximum(gradient_norms(other, depth, scale=INIT), NORM_LIM[0])
         line.set_data(layers, norms)
         ends.append(np.log10(norms[-1]))
-    # Labels at the lines' right ends, pushed apart to at least one decade.
+    # Labels at the lines' right ends, pushed apart to at least one decade, and down again
+    # where the highest would leave the axes.
     order = np.argsort(ends)
     y = np.array(ends)[order]
     for k in range(1, len(y)):
         y[k] = max(y[k], y[k - 1] + 1.0)
+    y[-1] = min(y[-1], np.log10(NORM_LIM[1]) - 0.5)
+    for k in range(len(y) - 2, -1, -1):
+        y[k] = min(y[k], y[k + 1] - 1.0)
     for k, i in enumerate(order):
         state["other_labels"][i].set_position((depth + 0.15, 10.0 ** y[k]))
         state["other_labels"][i].set_text(activation_class(rest[i]).label)
@@ -81,6 +85,14 @@ def update_activation_depth(state, activation, depth):
     state["title"].set_text(f"{activation_class(activation).label}, {depth} layers: "
                             f"||dW_1|| / ||dW_{depth}|| = {ratio:.2g}")
     run = training_curve(INIT, activation, depth)
+    if run["diverged_at"] is not None:
+        loss = f"training diverged at step {run['diverged_at']}"
+    else:
+        loss = f"training loss {run['loss'][0]:.3f} -> {run['loss'][-1]:.3f} in {STEPS} steps"
+    state["description"] = (
+        f"{activation_class(activation).label}, {depth} hidden layers, Xavier init: gradient "
+        f"norm {norms[0]:.2g} at layer 1 and {norms[-1]:.2g} at layer {depth} (ratio "
+        f"{ratio:.2g}); {loss}. Grey lines: the other activations at the same depth.")
     state["loss"].set_data(np.arange(len(run["loss"])), run["loss"])
     if run["diverged_at"] is not None:
         state["note"].set_text(f"diverged at step {run['diverged_at']}")

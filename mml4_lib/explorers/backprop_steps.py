@@ -103,13 +103,17 @@ def update_steps(state, step):
     for _, out, label in shown.edge_labels:
         label.set_visible(out in s.grads)  # E_out is known: this arrow has carried it
     state["caption"].set_text(s.text)
+    state["description"] = (f"Step {step} of {len(steps) - 1} of backpropagation on the graph: "
+                            f"{s.text}; {len(s.values)} node values and {len(s.grads)} "
+                            f"gradients known.")
 
 
 def make_backprop_steps_explorer(graph="one_neuron", *, mode=None):
     """A play control stepping through the forward and then the backward pass of a small graph.
 
     graph: "one_neuron" (the lecture's one-neuron loss, every operation a node; 21 frames) or
-    "lecture" (the lecture's x, y -> z, s, t graph, one node per neuron; 13 frames).
+    "lecture" (the lecture's x, y -> z, s, t graph, drawn as x1, x2 -> a1, a2, a3, one node
+    per neuron; 13 frames).
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
     """
     if graph not in GRAPHS:

@@ -71,6 +71,12 @@ def update_running(state, momentum, batch_size):
         f"{r['running_mean'][-1]:.2f}, running variance {r['running_var'][-1]:.2f}\n"
         f"the start values (0 and 1) still weigh (1 - alpha)^{N_STEPS} = "
         f"{(1 - momentum) ** N_STEPS:.2g}")
+    state["description"] = (
+        f"Batch norm's running averages with alpha = {momentum:g} and batches of {batch_size}, "
+        f"over {N_STEPS} steps: running mean {r['running_mean'][-1]:.2f} (population "
+        f"{POP_MEAN:g}, settled spread +-{2 * ema_noise_std(momentum, batch_size):.2f}), "
+        f"running variance {r['running_var'][-1]:.2f} (population {POP_VAR:g}); the batch "
+        f"means scatter from {r['batch_mean'].min():.2f} to {r['batch_mean'].max():.2f}.")
 
 
 def make_batchnorm_running_explorer(*, mode=None):

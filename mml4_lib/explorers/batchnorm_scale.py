@@ -63,6 +63,15 @@ def update_init_scale(state, scale, batch_norm):
     state["title"].set_text(f"weights {scale:g} x N(0, 1), batch norm {bn}: "
                             f"last-layer std {run['std'][-1]:.3f}, accuracy after "
                             f"{EPOCHS} epochs {acc}")
+    losses = history.train_loss
+    trained = (f"training diverged at epoch {history.diverged_at}"
+               if history.diverged_at is not None else
+               f"training loss {losses[0]:.3f} -> {losses[-1]:.3f} in {EPOCHS} epochs")
+    state["description"] = (
+        f"A {DEPTH}-layer tanh network, weights {scale:g} x N(0, 1), batch norm {bn}: at "
+        f"initialization the activations' std is {run['std'][0]:.2g} in layer 1 and "
+        f"{run['std'][-1]:.2g} in layer {DEPTH}, {100 * max(run['saturation']):.0f}% saturated "
+        f"at most; {trained}; accuracy {acc}.")
 
 
 def make_batchnorm_scale_explorer(*, mode=None):

@@ -7,6 +7,8 @@ with snapshots of the probability surface at a few epochs), ``setup_dropout``/``
 draw, ``make_dropout_explorer`` wires the controls. Introduced in chapter 10 (Dropout).
 """
 
+import numpy as np
+
 from mml4_lib.lab.dropout import (
     EPOCHS,
     GRID,
@@ -67,6 +69,13 @@ def update_dropout(state, keep_prob, epoch):
         f"{what}, epoch {epoch}: train loss {h.train_loss[epoch - 1]:.3f}, validation loss "
         f"{h.val_loss[epoch - 1]:.3f}\n(after {EPOCHS} epochs: train accuracy "
         f"{run['train_acc']:.0%}, validation accuracy {run['val_acc']:.0%})")
+    best = int(np.argmin(h.val_loss[:epoch])) + 1
+    state["description"] = (
+        f"A 2-64-64-1 ReLU network, {what}, at epoch {epoch}: training loss "
+        f"{h.train_loss[epoch - 1]:.3f}, validation loss {h.val_loss[epoch - 1]:.3f} (lowest "
+        f"{min(h.val_loss[:epoch]):.3f}, at epoch {best}); after {EPOCHS} epochs train accuracy "
+        f"{run['train_acc']:.0%}, validation accuracy {run['val_acc']:.0%}. The map shows the "
+        f"predicted probability of class 1 over the plane with the 60 training points.")
 
 
 def make_dropout_explorer(*, mode=None):
@@ -77,6 +86,6 @@ def make_dropout_explorer(*, mode=None):
     """
     for p in KEEP_VALUES:
         dropout_run(p)
-    controls = [slider("keep_prob", KEEP_VALUES, value=1.0, description="keep prob p"),
+    controls = [slider("keep_prob", sorted(KEEP_VALUES), value=1.0, description="keep prob p"),
                 slider("epoch", SNAPSHOTS, value=SNAPSHOTS[-1], description="epoch")]
     return Explorer(controls, setup_dropout, update_dropout, mode=mode)

@@ -93,6 +93,10 @@ def update_gd(state, lr, step):
         notes.append(f"on a plateau: |grad Q| = {run['grad_norm'][shown]:.1e},\n"
                      f"the neuron is saturated (sigma' ~ 0)")
     state["note"].set_text("\n".join(notes))
+    state["description"] = (f"Gradient descent on one sigmoid neuron, lr = {lr:g}: after "
+                            f"{shown} steps from (w, b) = {START} it is at ({w:.2f}, {b:.2f}), "
+                            f"loss {loss[0]:.3f} -> {loss[-1]:.3f}"
+                            + "".join(f"; {n}" for n in notes).replace("\n", " ") + ".")
     if run["diverged"] is not None and run["diverged"] <= step:
         return f"diverged at step {run['diverged']}: the parameters became inf or NaN"
     return None

@@ -28,6 +28,7 @@ from mml4_lib.plotting import (
     ERROR_RED,
     PLAYGROUND_BLUE,
     PLAYGROUND_ORANGE,
+    chance_line,
     scale_label,
     set_ridge,
 )
@@ -130,9 +131,7 @@ def setup_init():
     ax_grad.set_xlim(glo, ghi)
     ax_grad.text(1.03, 1.0, "norm", transform=ax_grad.transAxes, fontsize=7.5, va="bottom",
                  color=_TEXT)
-    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
-    ax_loss.text(STEPS, np.log(2) + 0.02, "ln 2: chance", fontsize=7, ha="right",
-                 va="bottom", color="0.45")
+    chance_line(ax_loss)
     (loss_line,) = ax_loss.plot([], [], color="k", linewidth=1.5)
     animated.append(loss_line)
     ax_loss.set_xlim(0, STEPS)
@@ -195,6 +194,25 @@ def update_init(state, scale, activation, depth):
     weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
     state["title"].set_text(f"{weights}, {unit.label}, "
                             f"{depth} hidden layers x 100")
+    state["description"] = describe_init(diag, run, scale, unit, depth)
+
+
+def describe_init(diag, run, scale, unit, depth):
+    """The figure in words, from the numbers it draws: the activations' spread from the first
+    to the last layer, how many are saturated (off), the gradients, the training loss."""
+    std, share = diag["std"], diag["saturation"]
+    worst = int(np.argmax(share))
+    inactive = (f"none {unit.inactive_word}" if share.max() < 0.005 else
+                f"up to {100 * share[worst]:.0f}% {unit.inactive_word} (layer {worst + 1})")
+    if run["diverged_at"] is not None:
+        loss = f"training diverged at step {run['diverged_at']}"
+    else:
+        loss = (f"training loss {run['loss'][0]:.3g} -> {run['loss'][-1]:.2g} after "
+                f"{len(run['loss'])} steps")
+    return (f"{unit.label}, {scale_label(scale)} weights, {depth} hidden layers of 100: "
+            f"activation std {short_number(std[0])} in layer 1 -> {short_number(std[-1])} in "
+            f"layer {depth}, {inactive}; ||dL/dW|| {short_number(diag['grad_norm'][0])} in "
+            f"layer 1 -> {short_number(diag['grad_norm'][-1])} in layer {depth}; {loss}.")
 
 
 def make_initialization_explorer(*, mode=None):

@@ -18,7 +18,7 @@ from mml4_lib.activations import sigmoid
 from mml4_lib.data import make_grid
 from mml4_lib.lab.linear_depth import EPOCHS, dataset, train_depth
 from mml4_lib.losses import BCEWithLogitsLoss
-from mml4_lib.plotting import plot_decision_boundary, plot_loss_curves
+from mml4_lib.plotting import chance_line, plot_decision_boundary, plot_loss_curves
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.train import accuracy
 from mml4_lib.widgets import Explorer, choice, slider
@@ -51,9 +51,7 @@ def setup_depth(X, y):
     ax_loss.get_legend().remove()  # one curve: the axis label says what it is
     ax_loss.set_xlim(0, EPOCHS)
     ax_loss.set_ylim(0, 0.8)
-    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle=":")
-    ax_loss.text(EPOCHS * 0.98, np.log(2) + 0.02, "log 2: a coin flip", ha="right",
-                 fontsize=8, color="0.4")
+    chance_line(ax_loss)
     ax_loss.set_ylabel("training log-loss", labelpad=0)
     title = fig.suptitle("", fontsize=10, y=0.975)
     (line,) = curves["lines"]
@@ -101,6 +99,9 @@ def update_depth(state, depth, activation):
         shape = "bent" if depth > 1 else "a straight line (no hidden layer)"
     state["title"].set_text(f"{depth} layer{'s' if depth > 1 else ''}, {activation}: "
                             f"accuracy {acc:.0%}, final loss {losses[-1]:.3f}; boundary: {shape}")
+    state["description"] = (f"A {depth}-layer {activation} network trained on XOR for "
+                            f"{len(losses)} epochs: loss {losses[0]:.3f} -> {losses[-1]:.3f}, "
+                            f"accuracy {acc:.0%}; its decision boundary is {shape}.")
     if history.diverged_at is not None:
         return f"diverged at epoch {history.diverged_at}"
     return None

@@ -18,7 +18,7 @@ from mml4_lib.data import make_grid
 from mml4_lib.lab.logreg import LEVELS, check_data, dataset, fit_logreg, level_lines, logreg_scores
 from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE, plot_decision_boundary
 from mml4_lib.plotting.render import new_figure
-from mml4_lib.widgets import Explorer, slider
+from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["W_VALUES", "B_VALUES", "LIM", "Z_LIM", "setup_logreg", "update_logreg",
            "make_logreg_explorer"]
@@ -106,6 +106,14 @@ def update_logreg(state, w1, w2, b):
     loss, acc = logreg_scores(X, y, w, b)
     state["title"].set_text(f"w = ({w1:g}, {w2:g}), b = {b:g}:  log-loss {loss:.3f} "
                             f"(best possible {state['best_loss']:.3f}),  accuracy {acc:.0%}")
+    if norm > 0:
+        where = (f"the boundary p = 0.5 is the line {w1:g} x1 + {w2:g} x2 + {b:g} = 0, "
+                 f"perpendicular to w, at distance {abs(b) / norm:.2f} from the origin")
+    else:
+        where = f"w = 0: p = sigma(b) = {1 / (1 + np.exp(-b)):.2f} everywhere, no boundary"
+    state["description"] = (f"Logistic regression with w = ({w1:g}, {w2:g}), b = {b:g}: "
+                            f"{where}; log-loss {loss:.3f} against the best "
+                            f"{state['best_loss']:.3f}, accuracy {acc:.0%}.")
 
 
 def make_logreg_explorer(X=None, y=None, *, mode=None):
@@ -121,5 +129,5 @@ def make_logreg_explorer(X=None, y=None, *, mode=None):
     best_loss = logreg_scores(X, y, w_best, b_best)[0]
     controls = [slider("w1", W_VALUES, value=1.0, description="w1"),
                 slider("w2", W_VALUES, value=0.0, description="w2"),
-                slider("b", B_VALUES, value=0.0, description="b")]
+                choice("b", B_VALUES, value=0.0, buttons=True, description="b")]
     return Explorer(controls, lambda: setup_logreg(X, y, best_loss), update_logreg, mode=mode)

@@ -14,8 +14,9 @@ from mml4_lib.widgets import Explorer, slider
 __all__ = ["W_VALUES", "B_VALUES", "setup_neuron", "update_neuron", "make_neuron_explorer"]
 
 
-W_VALUES = (-2.0, -1.0, 0.0, 0.5, 1.0, 2.0, 5.0)
-B_VALUES = (-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0)
+# Evenly spaced, as the sliders' tracks are.
+W_VALUES = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+B_VALUES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
 
 
 def setup_neuron():
@@ -43,11 +44,14 @@ def update_neuron(state, w, b):
     a, da = neuron_curves(w, b)
     state["a"].set_data(X, a)
     state["da"].set_data(X, da)
+    state["description"] = (f"Sigmoid neuron with w = {w:g}, b = {b:g}: output from "
+                            f"{a[0]:.2f} at x = {X[0]:g} to {a[-1]:.2f} at x = {X[-1]:g}, "
+                            f"steepest slope {da.max() * abs(w):.3g}")
     if w == 0:
         state["mid"].set_visible(False)
         state["title"].set_text(f"w = 0: the output is sigma(b) = {a[0]:.2f} for every x")
     else:
-        x_mid = -b / w
+        x_mid = -b / w + 0.0  # + 0.0: -0.0 prints as 0.00
         state["mid"].set_xdata([x_mid, x_mid])
         state["mid"].set_visible(True)
         state["title"].set_text(f"w = {w:g}, b = {b:g}: sigma = 0.5 at x = -b/w = {x_mid:.2f}, "

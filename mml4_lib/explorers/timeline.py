@@ -36,7 +36,7 @@ from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["RULE_OF_THUMB", "setup_timeline", "update_timeline", "ratio_note",
-           "make_timeline_explorer"]
+           "describe_timeline", "make_timeline_explorer"]
 
 RULE_OF_THUMB = -3.0  # log10 of Karpathy's ~1e-3 update-to-data ratio
 _TEXT = "0.25"
@@ -50,6 +50,21 @@ def ratio_note(log_ratio):
     if np.isneginf(log_ratio):
         return "none"
     return f"{log_ratio:.1f}"
+
+
+def describe_timeline(run, shot, unit, weights, step):
+    """The figure in words, from the numbers it draws (one line, the image's text alternative)."""
+    head = f"{unit.label}, {weights}, {DEPTH} hidden layers of 100, step {step}"
+    if shot is None:
+        return f"{head}: the run diverged at step {run['diverged_at']}."
+    ratio = shot["log_ratio"][np.isfinite(shot["log_ratio"])]
+    ratios = (f"log10 update-to-data ratio {ratio.min():.1f} to {ratio.max():.1f}"
+              if len(ratio) else "no layer updated")
+    return (f"{head}: loss {run['loss'][step]:.3g}, accuracy {100 * run['acc'][step]:.0f}%; "
+            f"activation std {shot['std'][0]:.2g} in layer 1 -> {shot['std'][-1]:.2g} in "
+            f"layer {DEPTH}, up to {100 * shot['saturation'].max():.0f}% "
+            f"{unit.inactive_word}; ||dL/dW|| {shot['grad_norm'][0]:.1e} in layer 1 -> "
+            f"{shot['grad_norm'][-1]:.1e} in layer {DEPTH}; {ratios} (rule of thumb -3).")
 
 
 def setup_timeline():
@@ -159,6 +174,7 @@ def update_timeline(state, activation, scale, step):
             tick.set_x(u[k])
             tick.set_text(f"{unit.ticks[k]:g}")
     shot = run["snapshots"].get(step)
+    state["description"] = describe_timeline(run, shot, unit, weights, step)
     if shot is None:  # the run diverged before this step: nothing left to show per layer
         for l in range(DEPTH):
             for key in ("act_stairs", "grad_stairs"):

@@ -22,12 +22,15 @@ from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, slider
 
-__all__ = ["HIDDEN_VALUES", "STEEPNESS_VALUES", "setup_universal",
+__all__ = ["HIDDEN_VALUES", "STEEPNESS_VALUES", "ERROR_LIM", "setup_universal",
            "update_universal", "make_universal_explorer"]
 
 
 HIDDEN_VALUES = (2, 4, 8, 16, 32, 64)
 STEEPNESS_VALUES = (5, 20, 50, 200, 1000, 5000)
+# The error panel shows F - f in full for every (units, steepness) on the sliders: the
+# largest |F - f| among them is 0.617 (4 units, s = 5).
+ERROR_LIM = 0.65
 
 
 def setup_universal(target=nielsen_target):
@@ -50,7 +53,7 @@ def setup_universal(target=nielsen_target):
                     fontsize=10)
     ax_err.axhline(0, color="0.8", linewidth=0.8)
     (err,) = ax_err.plot([], [], color="crimson", linewidth=1)
-    ax_err.set_ylim(-0.3, 0.3)
+    ax_err.set_ylim(-ERROR_LIM, ERROR_LIM)
     ax_err.set_ylabel("$F - f$")
     ax_err.set_xlabel("x")
     # Axes, target curve and legend never change: the explorer redraws only these.
@@ -68,9 +71,14 @@ def update_universal(state, n_hidden, steepness):
     state["net"].set_data(X, out)
     state["bumps"].set_segments([np.column_stack([X, b]) for b in bump_outputs(params, X)])
     e = approximation_error(target, params, X)
-    state["err"].set_data(X, np.clip(e["error"], -0.3, 0.3))  # clipped to the panel
+    state["err"].set_data(X, np.clip(e["error"], -ERROR_LIM, ERROR_LIM))  # (another target)
     state["title"].set_text(f"{n_hidden} hidden units ({n_hidden // 2} bumps), weight "
                             f"{steepness:g}: max |F - f| = {e['max']:.3f}, RMS = {e['rms']:.3f}")
+    worst = float(X[np.argmax(np.abs(e["error"]))])
+    state["description"] = (f"A network of {n_hidden} steep sigmoid units ({n_hidden // 2} "
+                            f"bumps, input weight {steepness:g}) traces the wiggly target on "
+                            f"[0, 1]: largest error {e['max']:.3f} (at x = {worst:.2f}), RMS "
+                            f"error {e['rms']:.3f}.")
 
 
 def make_universal_explorer(*, mode=None, target=nielsen_target):
@@ -81,5 +89,5 @@ def make_universal_explorer(*, mode=None, target=nielsen_target):
     """
     target_values(target, X)  # a bad target fails here, with a clear message
     controls = [slider("n_hidden", HIDDEN_VALUES, value=8, description="units"),
-                slider("steepness", STEEPNESS_VALUES, value=50, description="weight s")]
+                slider("steepness", STEEPNESS_VALUES, value=50, description="steepness s")]
     return Explorer(controls, lambda: setup_universal(target), update_universal, mode=mode)

@@ -43,16 +43,18 @@ def one_neuron_graph():
 
 
 def lecture_graph():
-    """The lecture's graph: inputs x, y; units z, s, t (tanh); output q (sigmoid); loss Q.
+    """The lecture's graph: inputs x1, x2; units a1, a2, a3 (tanh); output q (sigmoid); loss Q.
 
-    x feeds z, s and t, so E_x = E_z dz/dx + E_s ds/dx + E_t dt/dx has three terms.
-    Returns the root Q = (q - 1)^2 / 2.
+    The lecture names the units x, y, z, s, t; the book writes its inputs x1, x2 (y are the
+    labels) and its hidden units a1, a2, a3 (a = h(z), with z the pre-activation).
+    x1 feeds a1, a2 and a3, so E_x1 = E_a1 da1/dx1 + E_a2 da2/dx1 + E_a3 da3/dx1 has three
+    terms. Returns the root Q = (q - 1)^2 / 2.
     """
-    x, y = Value(0.5, "x"), Value(-0.4, "y")
-    z = neuron([x, y], [0.7, -0.3], 0.1, label="z")
-    s = neuron([x, y], [-0.5, 0.9], 0.0, label="s")
-    t = neuron([x], [1.2], -0.2, label="t")
-    q = neuron([z, s, t], [0.6, -0.8, 0.5], 0.05, activation="sigmoid", label="q")
+    x1, x2 = Value(0.5, "x1"), Value(-0.4, "x2")
+    a1 = neuron([x1, x2], [0.7, -0.3], 0.1, label="a1")
+    a2 = neuron([x1, x2], [-0.5, 0.9], 0.0, label="a2")
+    a3 = neuron([x1], [1.2], -0.2, label="a3")
+    q = neuron([a1, a2, a3], [0.6, -0.8, 0.5], 0.05, activation="sigmoid", label="q")
     return squared_error(q, 1.0, label="Q")
 
 

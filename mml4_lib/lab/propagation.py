@@ -26,7 +26,7 @@ import numpy as np
 from mml4_lib import stats
 from mml4_lib.activations import ACTIVATIONS, LeakyReLU, activation_class
 from mml4_lib.init import SCHEMES
-from mml4_lib.layers import Linear, make_mlp
+from mml4_lib.layers import make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
 from mml4_lib.optim import SGD
 from mml4_lib.train import fit
@@ -34,9 +34,9 @@ from mml4_lib.train import fit
 __all__ = [
     "SCHEMES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
     "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "make_deep_mlp", "dataset",
-    "collect_preactivations", "predicted_variances", "initial_diagnostics", "training_curve",
-    "gradient_norms", "check_network", "log_histogram", "readonly", "SWEEP_LRS",
-    "SWEEP_SEEDS", "INIT_LR", "scheme_sweep",
+    "predicted_variances", "initial_diagnostics", "training_curve", "gradient_norms",
+    "check_network", "log_histogram", "readonly", "SWEEP_LRS", "SWEEP_SEEDS", "INIT_LR",
+    "scheme_sweep",
 ]
 
 # Every nonlinearity of the library can be a hidden activation here (linear collapses: ch. 2).
@@ -125,24 +125,6 @@ def dataset(n_samples=200, noise=0.05, seed=1):
 
 
 # ----------------------------------------------------------------------------- variances
-def collect_preactivations(model, X):
-    """Forward X through a Sequential and keep every Linear's output z = x W + b.
-
-    Args: model a Sequential; X (N, D).
-    Returns: list with one (N, D_out) array per Linear, input to output. Chapter 8.
-    """
-    layers = getattr(model, "layers", None)
-    if not isinstance(layers, list):
-        raise TypeError(f"model must be a Sequential (with a .layers list), "
-                        f"got {type(model).__name__}")
-    out, zs = X, []
-    for module in layers:
-        out = module.forward(out)
-        if isinstance(module, Linear):
-            zs.append(out)
-    return zs
-
-
 def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="linear",
                         alpha=0.01):
     """Var(z_l) of every layer's pre-activation, predicted by Var(z) = n Var(w) E[x^2].

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mml4_lib.activations import ACTIVATIONS as LIBRARY_ACTIVATIONS
+from mml4_lib.activations import activation_class
 from mml4_lib.data import CLASSIFICATION_DATASETS, FEATURE_NAMES, REGRESSION_DATASETS
 
 __all__ = [
@@ -40,9 +41,13 @@ PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 BEYOND_PLAYGROUND = tuple(a for a in LIBRARY_ACTIVATIONS if a not in PLAYGROUND_ACTIVATIONS)
 ACTIVATIONS = PLAYGROUND_ACTIVATIONS + BEYOND_PLAYGROUND
 # (label, value) pairs for a menu: the additions marked with a "+" (beyond the Playground).
-ACTIVATION_OPTIONS = tuple((f"{a} +" if a in BEYOND_PLAYGROUND else a, a) for a in ACTIVATIONS)
+# The menu: (label, name); the activations TensorFlow Playground does not have say so.
+ACTIVATION_OPTIONS = tuple(
+    (activation_class(a).label + (" (beyond the Playground)" if a in BEYOND_PLAYGROUND else ""), a)
+    for a in ACTIVATIONS)
 REGULARIZATIONS = ("none", "l1", "l2")
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_SEED = 2**31 - 1  # the largest seed the controls offer; "regenerate" then wraps to 0
 MAX_LAYERS = 6
 MAX_NEURONS = 8
 # --- beyond the Playground ------------------------------------------------------------------
@@ -172,6 +177,13 @@ def _flag(value, name):
     return value
 
 
+def _seed(value, name):
+    value = _count(value, name)
+    if value > MAX_SEED:
+        raise ValueError(f"{name}: expected an int from 0 to {MAX_SEED}, got {value!r}")
+    return value
+
+
 def _count(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         raise ValueError(f"{name}: expected an int >= 0, got {value!r}")
@@ -218,7 +230,7 @@ _CHECKS = {
     "regularization": _one_of(REGULARIZATIONS), "reg_rate": _one_of(REG_RATES),
     "init": _one_of(INITS), "init_scale": _one_of(INIT_SCALES), "bias_init": _one_of(BIAS_INITS),
     "loss": _one_of(LOSSES), "batch_norm": _flag, "keep_prob": _one_of(KEEP_PROBS),
-    "seed": _count, "stop_epochs": _count, "stop_test_loss": _nonnegative,
+    "seed": _seed, "stop_epochs": _count, "stop_test_loss": _nonnegative,
     "show_test": _flag, "discretize": _flag, "diagnostics": _flag,
 }
 FIELDS = tuple(f.name for f in dataclasses.fields(PlaygroundConfig))

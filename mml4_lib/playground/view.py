@@ -245,6 +245,7 @@ class PlaygroundView:
         a["epoch"].set_text(f"Epoch {snap['epoch']:,}")
         message = snap["stop_reason"] if snap["stopped"] else ""
         a["message"].set_text(message)
+        self.description = describe_playground(c, snap, values)
         if self.diag:
             self._update_diagnostics(snap["diagnostics"])
 
@@ -299,6 +300,21 @@ class PlaygroundView:
     def render(self, *, colors=None):
         """PNG bytes of the current frame; colors=k gives a k-colour palette PNG (smaller)."""
         return self.renderer.png(colors=colors)
+
+
+def describe_playground(config, snap, shown):
+    """The playground's frame in words: the run, the epoch, the losses, the output map."""
+    hidden = ", ".join(map(str, config.hidden)) or "no"
+    train, test = snap["history"]["train_loss"][-1], snap["history"]["test_loss"][-1]
+    with np.errstate(invalid="ignore"):
+        positive = float(np.mean(shown > 0))
+    text = (f"Playground, {config.dataset} data, features {', '.join(config.features)}, "
+            f"{hidden} hidden units ({config.activation}), epoch {snap['epoch']:,}: test loss "
+            f"{_num(test)}, training loss {_num(train)}; the output map is blue (positive) on "
+            f"{100 * positive:.0f}% of the plane and orange on the rest")
+    if snap["stopped"]:
+        text += f"; {snap['stop_reason']}"
+    return text + "."
 
 
 def _num(value):

@@ -12,9 +12,21 @@ The notebook code is the same in both modes. Chapter 6.
 """
 
 
+import html
+import time
+
 import ipywidgets as widgets
 
-from mml4_lib.widgets import Explorer, choice, control_widget, play, resolve_mode, slider
+from mml4_lib.plotting.palette import ERROR_RED
+from mml4_lib.widgets import (
+    Explorer,
+    choice,
+    control_widget,
+    image_layout,
+    play,
+    resolve_mode,
+    slider,
+)
 
 from . import config as cfg
 from .config import PlaygroundConfig
@@ -82,6 +94,7 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
             view = views[key] = PlaygroundView(pg, dpi=dpi)
         view.update(pg)
         state["fig"] = view.fig  # the explorer renders the chosen view's figure
+        state["description"] = view.description
 
     controls = [play("epoch", epochs, description="epoch", interval=700)]
     if len(runs) > 1:
@@ -90,23 +103,42 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
                     budget_ms=250, dpi=dpi, colors=colors)
 
 
+PLAY_INTERVAL = 100  # ms between Play ticks: ten pictures a second
+PLAY_SHARE = 0.6  # of a tick spent training and drawing; the rest is the front end's
+STATUS_CHARS = 300  # an error echoes at most this much of what the learner typed
+
+
+def _not_applied(err):
+    """The status line for a change that was refused: the message, escaped and capped.
+
+    Config strings are shared between learners, and an HTML widget renders its value as
+    markup, so the text that reaches it is escaped (html.escape) and cut to STATUS_CHARS.
+    """
+    text = str(err)
+    if len(text) > STATUS_CHARS:
+        text = text[:STATUS_CHARS] + f"... ({len(text) - STATUS_CHARS} more characters)"
+    return f"<span style='color:{ERROR_RED}'>Not applied: {html.escape(text)}</span>"
+
+
 class PlaygroundWidget:
     """The live playground: every control of TensorFlow Playground and the book's additions.
 
     config: the starting config (or its string); presets: optional dict label -> config for a
-    menu; dpi: of the figure; interval: ms between Play ticks (one epoch each).
+    menu; dpi: of the figure; interval: ms between Play ticks (each trains as many epochs as
+    fit, see ``play_tick``).
     Attributes: pg (the Playground), view (its PlaygroundView), controls (field -> widget),
     play, image, status, config_text, widget (the box to display). `set(**changes)` does
     what a control change does; `tick()` what one Play tick does. Chapter 6.
     """
 
-    def __init__(self, config=None, *, presets=None, dpi=80, interval=150):
+    def __init__(self, config=None, *, presets=None, dpi=80, interval=PLAY_INTERVAL):
         self.pg = Playground(as_config(config))
         self.presets = _configs(presets) if presets is not None else {}
         self.dpi = dpi
         self.view = PlaygroundView(self.pg, dpi=dpi)
         self._syncing = False
-        self.image = widgets.Image(format="png")
+        self._draw_seconds = 0.0
+        self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
         self.status = widgets.HTML()
         self._build_controls(interval)
         self._sync()
@@ -117,8 +149,8 @@ class PlaygroundWidget:
         W = widgets
         small = W.Layout(width="auto")
 
-        def dropdown(values, label):
-            w, _, _ = control_widget(choice("value", values, description=label))
+        def dropdown(values, label, labels=None):
+            w, _, _ = control_widget(choice("value", values, labels=labels, description=label))
             return w
 
         def selection_slider(values, label):
@@ -128,7 +160,8 @@ class PlaygroundWidget:
 
         c = {
             "lr": dropdown(cfg.LEARNING_RATES, "learning rate"),
-            "activation": dropdown(cfg.ACTIVATIONS, "activation"),
+            "activation": dropdown(cfg.ACTIVATIONS, "activation",
+                                   [label for label, _ in cfg.ACTIVATION_OPTIONS]),
             "regularization": dropdown(cfg.REGULARIZATIONS, "regularization"),
             "reg_rate": dropdown(cfg.REG_RATES, "reg. rate"),
             "problem": dropdown(cfg.PROBLEMS, "problem type"),
@@ -149,7 +182,7 @@ class PlaygroundWidget:
                                      layout=small),
             "diagnostics": W.Checkbox(description="diagnostics panel", indent=False,
                                       layout=small),
-            "seed": W.BoundedIntText(min=0, max=2**31 - 1, description="seed",
+            "seed": W.BoundedIntText(min=0, max=cfg.MAX_SEED, description="seed",
                                      layout=W.Layout(width="190px"),
                                      style={"description_width": "85px"}),
             "stop_epochs": W.BoundedIntText(min=0, max=10**6, description="stop at epoch",
@@ -201,31 +234,45 @@ class PlaygroundWidget:
             W.HBox([self.config_text, apply]),
         ])
         accordion = W.Accordion([beyond], titles=("Beyond the Playground",))
-        parts = [top, model_row, data, feats, self.layers_box, output]
+        # Play and the picture (with its loss chart) first: together they are about 430 px
+        # tall, so they fit a 1280 x 800 screen at once; the settings follow below.
+        parts = [top, self.image, self.status, model_row, data, feats, self.layers_box, output,
+                 accordion]
         if self.presets:
             # No value at first unless the run is one of the presets: the menu loads a preset,
             # it does not describe the run (the config string does).
             start = next((k for k, v in self.presets.items() if v == self.pg.config), None)
             self.preset_menu = W.Dropdown(options=list(self.presets), value=start,
                                           description="load preset",
-                                          style={"description_width": "85px"})
-            self.preset_menu.observe(lambda ch: self.load(self.presets[ch["new"]]),
-                                     names="value")
+                                          style={"description_width": "initial"})
+            self.preset_menu.observe(self._on_preset, names="value")
             parts.insert(0, self.preset_menu)
-        self.widget = W.VBox([*parts, self.image, self.status, accordion])
+        self.widget = W.VBox(parts)
+
+    def _on_preset(self, change):
+        # The menu loads a preset and then empties itself, so choosing the same preset again
+        # (after editing the run) loads it again.
+        if change["new"] is None:
+            return
+        self.load(self.presets[change["new"]])
+        self.preset_menu.value = None
 
     def _layer_buttons(self):
         """The +/- buttons for the number of hidden layers and the neurons of each layer."""
         W, hidden = widgets, self.pg.config.hidden
 
-        def button(text, action, disabled):
-            b = W.Button(description=text, layout=W.Layout(width="32px"), disabled=disabled)
+        def button(text, action, disabled, name):
+            # name: what a screen reader announces (the button's title) for a bare "+" or "-"
+            b = W.Button(description=text, layout=W.Layout(width="32px"), disabled=disabled,
+                         tooltip=name)
             b.on_click(lambda _b: action())
             return b
 
         boxes = [W.VBox([W.Label(f"{len(hidden)} hidden layers"), W.HBox([
-            button("-", lambda: self._set_hidden(hidden[:-1]), not hidden),
-            button("+", lambda: self._set_hidden((*hidden, 2)), len(hidden) == cfg.MAX_LAYERS),
+            button("-", lambda: self._set_hidden(hidden[:-1]), not hidden,
+                   "Remove a hidden layer"),
+            button("+", lambda: self._set_hidden((*hidden, 2)), len(hidden) == cfg.MAX_LAYERS,
+                   "Add a hidden layer"),
         ])])]
         for l, n in enumerate(hidden):
             def resize(delta, l=l):
@@ -233,8 +280,10 @@ class PlaygroundWidget:
                 h[l] += delta
                 self._set_hidden(tuple(h))
             boxes.append(W.VBox([W.Label(f"layer {l + 1}: {n}"), W.HBox([
-                button("-", lambda resize=resize: resize(-1), n == 1),
-                button("+", lambda resize=resize: resize(+1), n == cfg.MAX_NEURONS)])]))
+                button("-", lambda resize=resize: resize(-1), n == 1,
+                       f"Remove a neuron from layer {l + 1}"),
+                button("+", lambda resize=resize: resize(+1), n == cfg.MAX_NEURONS,
+                       f"Add a neuron to layer {l + 1}")])]))
         self.layers_box.children = boxes
 
     def _set_hidden(self, hidden):
@@ -252,7 +301,7 @@ class PlaygroundWidget:
             self.pg.set(**changes)
             self.status.value = ""
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#b00020'>Not applied: {err}</span>"
+            self.status.value = _not_applied(err)
         self._after_change()
 
     def load(self, config):
@@ -266,13 +315,39 @@ class PlaygroundWidget:
             self.load(PlaygroundConfig.from_string(text))
             self.status.value = ""
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#b00020'>Not applied: {err}</span>"
+            self.status.value = _not_applied(err)
 
     def tick(self):
-        """One epoch and a redraw (a Play tick or the step button); pauses when training stops."""
+        """One epoch and a redraw (the step button); pauses when training stops."""
         if self.pg.step(1) == 0 or self.pg.stopped:
             self.play.playing = False
         self.redraw()
+
+    def play_tick(self):
+        """What one Play tick does: as many epochs as fit in the frame, then one redraw.
+
+        TensorFlow Playground trains an epoch per animation frame; here a frame (the Play
+        interval) costs a PNG, so the kernel trains for the part of the interval that the
+        redraw leaves free (PLAY_SHARE of it, at least one epoch) and then draws once: the
+        picture and the epoch counter stay in step and the kernel never falls behind the
+        front end's ticks, so a pause stops within one frame. Returns the epochs trained.
+        """
+        start = time.perf_counter()
+        budget = PLAY_SHARE * self.play.interval / 1000 - self._draw_seconds
+        done = 0
+        while True:
+            trained = self.pg.step(1)
+            done += trained
+            if trained == 0 or self.pg.stopped:
+                self.play.playing = False
+                break
+            if time.perf_counter() - start >= budget:
+                break
+        drawn = time.perf_counter()
+        self.redraw()
+        # a running estimate of the redraw's cost, so the next frame leaves room for it
+        self._draw_seconds = 0.7 * self._draw_seconds + 0.3 * (time.perf_counter() - drawn)
+        return done
 
     def reset(self):
         """Epoch 0 with the same data and the same initial weights."""
@@ -281,15 +356,17 @@ class PlaygroundWidget:
         self.redraw()
 
     def regenerate(self):
-        """New data: the next seed."""
-        self.set(seed=self.pg.config.seed + 1)
+        """New data: the next seed (after the largest, 0 again)."""
+        self.set(seed=(self.pg.config.seed + 1) % (cfg.MAX_SEED + 1))
 
     def redraw(self):
         """Show the current epoch (a new view only if the network's layout changed)."""
         if not self.view.matches(self.pg):
             self.view = PlaygroundView(self.pg, dpi=self.dpi)
         self.view.update(self.pg)
-        self.image.value = self.view.render()
+        png = self.view.render()
+        self.image.tooltip = self.view.description  # what the picture shows, in words
+        self.image.value = png
 
     # ------------------------------------------------------------------ plumbing
     def _after_change(self):
@@ -306,7 +383,7 @@ class PlaygroundWidget:
 
     def _on_play(self, change):
         if change["new"] == change["old"] + 1:  # a tick; a reset of the Play widget is not
-            self.tick()
+            self.play_tick()
 
     def _sync(self):
         """Make every control show the current config (without triggering the handlers)."""

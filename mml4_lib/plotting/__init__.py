@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.transforms import offset_copy
 
 from mml4_lib.activations import get_activation
 from mml4_lib.data import make_grid
@@ -45,6 +46,7 @@ __all__ = [
     "plot_decision_boundary",
     "update_decision_boundary",
     "plot_loss_curves",
+    "chance_line",
     "update_loss_curves",
     "plot_activation_histograms",
     "update_activation_histograms",
@@ -299,6 +301,21 @@ def plot_loss_curves(ax, history, *, keys=None, logy=False):
     if lines:
         ax.legend(loc="upper right")
     return update_loss_curves({"lines": lines, "note": note}, history)
+
+
+def chance_line(ax, *, label="chance: ln 2"):
+    """The loss of a coin flip: a dashed line at ln 2 (binary cross-entropy of p = 1/2), labelled.
+
+    Every loss panel of the book marks chance the same way. The label sits just above the line
+    at the left edge, inside the axes. Returns (Line2D, Text). Chapters 2, 7 and 8.
+    """
+    check_ax(ax)
+    line = ax.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
+    # 3 points above the line, so that a loss curve stuck at chance does not hide it
+    above = offset_copy(ax.get_yaxis_transform(), fig=ax.figure, y=3, units="points")
+    text = ax.text(0.02, np.log(2), label, transform=above, ha="left", va="bottom",
+                   fontsize=7, color="0.35")
+    return line, text
 
 
 def update_loss_curves(artists, history, *, first_epoch=0, rescale=True):

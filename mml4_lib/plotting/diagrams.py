@@ -15,13 +15,14 @@ from mml4_lib.plotting.palette import check_ax
 
 __all__ = ["ROLE_COLOURS", "draw_biological_neuron", "draw_artificial_neuron", "draw_graph"]
 
-# One colour per role, used by both neuron pictures (chapter 3).
+# One colour per role, used by both neuron pictures (chapter 3). Each is dark enough for text
+# on white, and for white text on it (contrast >= 4.5:1, WCAG AA; tests/test_contrast.py).
 ROLE_COLOURS = {
     "input": "#4c72b0",       # dendrites / inputs x_i
-    "weight": "#dd8452",      # synapses / weights w_i
-    "sum": "#55a868",         # soma / weighted sum
-    "activation": "#c44e52",  # axon hillock / activation h
-    "output": "#8172b3",      # axon / output y
+    "weight": "#a64d12",      # synapses / weights w_i
+    "sum": "#2e7d32",         # soma / weighted sum
+    "activation": "#b03a3e",  # axon hillock / activation h
+    "output": "#6a5aa8",      # axon / output y
 }
 
 
