@@ -220,10 +220,10 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
         act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
                     for a in acts]
         grad_hist = [log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
+        grad_norm = np.array([np.linalg.norm(g) for g in grad_W], dtype=np.float64)
     out = {key: readonly(np.array([s[key] for s in layers], dtype=np.float64))
            for key in ("mean", "std", "saturation", "dead")}
-    out["grad_norm"] = readonly(np.array([np.linalg.norm(g) for g in grad_W],
-                                         dtype=np.float64))
+    out["grad_norm"] = readonly(grad_norm)
     out["act_hist"] = readonly(np.array([c for c, _ in act_hist]))
     out["act_edges"] = readonly(act_hist[0][1])
     out["grad_hist"] = readonly(np.array([c for c, _ in grad_hist]))
