@@ -39,6 +39,7 @@ def test_init_std_reference_passes():
 @pytest.mark.parametrize("fn, words", [
     (_with("he", lambda a, b: 1 / math.sqrt(a)), "factor 2 is missing"),
     (_with("he", lambda a, b: math.sqrt(2 / b)), "He uses fan_in"),
+    (_with("xavier", lambda a, b: math.sqrt(6 / (a + b))), "the bound r = sqrt(6"),
     (_with("he", lambda a, b: 2 / a), "you returned the variance"),
     (_with("xavier", lambda a, b: 1 / math.sqrt(a + b)), "factor 2 is missing"),
     (_with("xavier", lambda a, b: 2 / (a + b)), "you returned the variance"),

@@ -60,7 +60,7 @@ def test_update_draws_every_layer_from_a_direct_computation(state, scale, activa
         assert diag["std"][l] == pytest.approx(acts[l].std(), rel=1e-4, abs=1e-9)
         assert state["act_notes"][l].get_text() == ie.layer_note(diag, l)
         assert state["row_labels"][l].get_text() == str(l + 1)
-    run = pr.training_curve(scale, activation, depth)
+    run = pr.training_curve(scale, activation, depth, lr=pr.INIT_LR)
     np.testing.assert_allclose(state["loss_line"].get_ydata(), np.minimum(run["loss"], 5.0))
     assert scale_label(scale) in state["title"].get_text()
 
@@ -80,7 +80,7 @@ def test_notes_print_the_diagnostics(state):
 
 def test_divergence_is_reported_in_the_loss_panel(state):
     ie.update_init(state, 3.0, "relu", 10)
-    run = pr.training_curve(3.0, "relu", 10)
+    run = pr.training_curve(3.0, "relu", 10, lr=pr.INIT_LR)
     assert f"diverged at step {run['diverged_at']}" in state["loss_text"].get_text()
 
 
@@ -96,7 +96,7 @@ def test_short_number(v, sign, text):
 def test_live_explorer_redraws_on_each_control():
     ex = ie.make_initialization_explorer(mode="live")
     shown = [ex.image.value]
-    for values in ({"scale": 0.03}, {"activation": "relu"}, {"depth": 4}):
+    for values in ({"scale": 0.03}, {"activation": "relu"}, {"depth": ie.DEPTHS[1]}):
         ex.set(**values)
         shown.append(ex.image.value)
     assert len(set(shown)) == 4 and ex.errors == []
@@ -124,16 +124,17 @@ def test_static_mode_renders_every_combination(monkeypatch):
     assert len(ex.links) == 1 + len(ie.SCALES) + len(ie.SCALES) * len(ie.ACTIVATIONS)
     a = ex.frame(scale="he", activation="relu", depth=10)
     assert a == ex.frames[("he", "relu", 10)]
-    assert a != ex.frame(scale="he", activation="relu", depth=8)
+    assert a != ex.frame(scale="he", activation="relu", depth=ie.DEPTHS[-1])
     assert a != ex.frame(scale="xavier", activation="relu", depth=10)
     assert a != ex.frame(scale="he", activation="tanh", depth=10)
 
 
 def test_static_frames_fit_the_page_budget():
-    # 220 frames in one page under 4 MB: a stored frame (8-colour PNG) stays under 12 kB.
+    # Every frame in one page under 4 MB: a stored frame (8-colour PNG) stays under 12 kB.
     ex = ie.make_initialization_explorer(mode="live")
-    for values in (dict(scale=1.0, activation="sigmoid", depth=10),
-                   dict(scale="he", activation="leaky_relu", depth=10),
+    assert len(ie.SCALES) * len(ie.ACTIVATIONS) * len(ie.DEPTHS) * 12_000 < 3_000_000
+    for values in (dict(scale=1.0, activation="sigmoid", depth=ie.DEPTHS[-1]),
+                   dict(scale="he", activation="leaky_relu", depth=ie.DEPTHS[-1]),
                    dict(scale=3.0, activation="relu", depth=10)):
         ex.set(**values)
         assert len(ex.render(colors=ex.colors)) < 12_000

@@ -254,3 +254,28 @@ def test_experiments_bad_input(args, match):
     for f in (pr.initial_diagnostics, pr.training_curve):
         with pytest.raises(ValueError, match=match):
             f(*args)
+
+
+def test_scheme_sweep_keeps_each_schemes_best_learning_rate_per_seed():
+    kw = dict(schemes=("lecun", "he"), lrs=(0.01, 0.1), seeds=(0, 1), steps=4)
+    sweep = pr.scheme_sweep("relu", 2, **kw)
+    final = np.array([[[pr.training_curve(s, "relu", 2, steps=4, lr=lr, seed=k)["loss"][-1]
+                        for k in kw["seeds"]] for lr in kw["lrs"]] for s in kw["schemes"]])
+    np.testing.assert_array_equal(sweep["final"], final)
+    np.testing.assert_array_equal(sweep["best"], final.min(axis=1))
+    np.testing.assert_array_equal(sweep["best_lr"], np.array(kw["lrs"])[final.argmin(axis=1)])
+    assert pr.scheme_sweep("relu", 2, **kw) is sweep
+
+
+def test_scheme_sweep_counts_a_diverged_run_as_infinitely_bad():
+    sweep = pr.scheme_sweep("relu", 10, schemes=(3.0,), lrs=(0.05,), seeds=(0,), steps=5)
+    assert sweep["final"][0, 0, 0] == np.inf
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(lrs=[0.1]), "lrs"), (dict(lrs=(0.0,)), "lrs"), (dict(seeds=()), "seeds"),
+    (dict(schemes=("glorot",)), "scale"),
+])
+def test_scheme_sweep_names_a_bad_argument(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        pr.scheme_sweep("relu", 2, **kwargs)

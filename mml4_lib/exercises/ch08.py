@@ -54,7 +54,11 @@ def _std_mistakes(scheme, n_in, n_out):
                 (1 / math.sqrt(n_in), "that is LeCun's 1/sqrt(fan_in); Xavier averages fan_in "
                                       "and fan_out"),
                 (math.sqrt(2 / (n_in * n_out)), "Xavier adds the fans, it does not multiply "
-                                                "them: sqrt(2 / (fan_in + fan_out))")]
+                                                "them: sqrt(2 / (fan_in + fan_out))"),
+                (math.sqrt(6 / (n_in + n_out)), "that is the bound r = sqrt(6 / (fan_in + "
+                                                "fan_out)) of Glorot's uniform U(-r, r); its "
+                                                "standard deviation is r / sqrt(3) = "
+                                                "sqrt(2 / (fan_in + fan_out))")]
     return [(1 / math.sqrt(n_in), "the factor 2 is missing: ReLU zeroes half of z, "
                                   "E[relu(z)^2] = Var(z) / 2, so He doubles the variance: "
                                   "sqrt(2 / fan_in)"),

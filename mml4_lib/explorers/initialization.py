@@ -18,6 +18,7 @@ from mml4_lib.activations import activation_class
 from mml4_lib.lab.propagation import (
     ACT_RANGES,
     GRAD_LOG_RANGE,
+    INIT_LR,
     SCHEMES,
     STEPS,
     initial_diagnostics,
@@ -29,6 +30,7 @@ from mml4_lib.plotting import (
     PLAYGROUND_ORANGE,
     chance_line,
     scale_label,
+    set_ridge,
 )
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
@@ -40,7 +42,7 @@ __all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATIONS", "setup_init", "update
 # The init-scale axis: zeros, a log scale of N(0, 1) multipliers, then the three
 # variance-preserving schemes.
 SCALES = (0.0, 0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, *SCHEMES)
-DEPTHS = (2, 4, 6, 8, 10)
+DEPTHS = (2, 5, 10, 20)
 MAX_DEPTH = DEPTHS[-1]
 # The lecture's four: the page holds a frame for every scale x activation x depth.
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -151,17 +153,10 @@ def setup_init():
             "loss_text": loss_text, "title": title}
 
 
-def _ridge(stairs, counts, edges, base, height):
-    """Put one layer's histogram into its row: the tallest bin is _ROW of the row height."""
-    top = counts.max()
-    heights = counts / top * (_ROW * height) if top > 0 else np.zeros(len(counts))
-    stairs.set_data(base + heights, edges, baseline=base)
-
-
 def update_init(state, scale, activation, depth):
     """Redraw for one (scale, activation, depth): histograms and notes per layer, loss curve."""
     diag = initial_diagnostics(scale, activation, depth)
-    run = training_curve(scale, activation, depth)
+    run = training_curve(scale, activation, depth, lr=INIT_LR)
     lo, hi = ACT_RANGES[activation]
     act_edges = (diag["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
     height = MAX_DEPTH / depth  # rows fill the axes whatever the depth
@@ -172,8 +167,10 @@ def update_init(state, scale, activation, depth):
         if not visible:
             continue
         base = (depth - 1 - l) * height  # layer 1 at the top
-        _ridge(state["act_stairs"][l], diag["act_hist"][l], act_edges, base, height)
-        _ridge(state["grad_stairs"][l], diag["grad_hist"][l], diag["grad_edges"], base, height)
+        set_ridge(state["act_stairs"][l], diag["act_hist"][l], act_edges, base, height,
+                  fill=_ROW)
+        set_ridge(state["grad_stairs"][l], diag["grad_hist"][l], diag["grad_edges"], base,
+                  height, fill=_ROW)
         y = base + 0.3 * height
         for key, s in (("act_notes", layer_note(diag, l)),
                        ("grad_notes", short_number(diag["grad_norm"][l])),
@@ -219,7 +216,7 @@ def describe_init(diag, run, scale, unit, depth):
 
 
 def make_initialization_explorer(*, mode=None):
-    """Init scale x activation x depth: 11 x 4 x 5 = 220 static frames.
+    """Init scale x activation x depth: 11 x 4 x 4 = 176 static frames.
 
     mode: "live", "static" or None (read MML4_WIDGETS). Returns an Explorer.
     """
@@ -228,9 +225,9 @@ def make_initialization_explorer(*, mode=None):
                description="init scale"),
         choice("activation", ACTIVATIONS, value="tanh",
                labels=[activation_class(a).label for a in ACTIVATIONS], buttons=True),
-        slider("depth", DEPTHS, value=MAX_DEPTH, description="hidden layers"),
+        slider("depth", DEPTHS, value=10, description="hidden layers"),
     ]
-    # 8 colours keep a frame near 7 kB: 220 of them fit the page budget.
+    # 8 colours keep a frame near 7 kB: 176 of them fit the page budget.
     return Explorer(controls, setup_init, update_init, mode=mode, update_on_release=True,
                     budget_ms=250, dpi=80, colors=8)
 

@@ -34,8 +34,9 @@ from mml4_lib.train import fit
 __all__ = [
     "SCHEMES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
     "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "make_deep_mlp", "dataset",
-    "predicted_variances", "initial_diagnostics", "training_curve",
-    "gradient_norms",
+    "predicted_variances", "initial_diagnostics", "training_curve", "gradient_norms",
+    "check_network", "log_histogram", "readonly", "SWEEP_LRS", "SWEEP_SEEDS", "INIT_LR",
+    "scheme_sweep",
 ]
 
 # Every nonlinearity of the library can be a hidden activation here (linear collapses: ch. 2).
@@ -47,6 +48,11 @@ BINS = 32
 WIDTH = 100
 # A short full-batch training run: enough to tell "learns" from "stuck" and "diverges".
 STEPS, LR, MOMENTUM = 50, 0.05, 0.9
+# Comparing init schemes fairly: each scheme gets its best learning rate of SWEEP_LRS, per
+# seed. The chapter 8 explorer trains with the middle one (one lr for every frame).
+SWEEP_LRS = (0.01, 0.03, 0.1)
+SWEEP_SEEDS = (0, 1, 2, 3, 4)
+INIT_LR = SWEEP_LRS[1]
 
 
 
@@ -156,13 +162,15 @@ def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="lin
 
 
 # ----------------------------------------------------------------------------- experiments
-def _readonly(a):
+def readonly(a):
+    """a as an array that cannot be written to (cached results are shared by every caller)."""
     a = np.asarray(a)
     a.setflags(write=False)
     return a
 
 
-def _check_common(scale, activation, depth):
+def check_network(scale, activation, depth):
+    """Validate a (scale, activation, depth) triple; return the scale and depth normalized."""
     scale = _check_scale(scale)
     _check_activation(activation)
     return scale, _check_depth(depth)
@@ -174,7 +182,7 @@ def _initial_network(scale, activation, depth, width, seed):
     return make_deep_mlp(scale, activation, depth, width=width, rng=np.random.default_rng(seed))
 
 
-def _log_histogram(g, bins, log_range):
+def log_histogram(g, bins, log_range):
     """Counts of log10 |g| over log_range; |g| below 10^low (and g = 0) go to the first bin."""
     lo, hi = log_range
     return stats.histogram(np.clip(np.log10(np.maximum(np.abs(g), 10.0**lo)), lo, hi),
@@ -197,7 +205,7 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
         "grad_edges" (BINS + 1,); "loss" the initial loss (float).
     Chapters 7 and 8.
     """
-    scale, depth = _check_common(scale, activation, depth)
+    scale, depth = check_network(scale, activation, depth)
     X, y = dataset()
     model = _initial_network(scale, activation, depth, width, seed)
     lo, hi = ACT_RANGES[activation]
@@ -211,15 +219,15 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
         layers = [stats.layer_stats(a, activation) for a in acts]
         act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
                     for a in acts]
-        grad_hist = [_log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
-    out = {key: _readonly(np.array([s[key] for s in layers], dtype=np.float64))
+        grad_hist = [log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
+        grad_norm = np.array([np.linalg.norm(g) for g in grad_W], dtype=np.float64)
+    out = {key: readonly(np.array([s[key] for s in layers], dtype=np.float64))
            for key in ("mean", "std", "saturation", "dead")}
-    out["grad_norm"] = _readonly(np.array([np.linalg.norm(g) for g in grad_W],
-                                          dtype=np.float64))
-    out["act_hist"] = _readonly(np.array([c for c, _ in act_hist]))
-    out["act_edges"] = _readonly(act_hist[0][1])
-    out["grad_hist"] = _readonly(np.array([c for c, _ in grad_hist]))
-    out["grad_edges"] = _readonly(grad_hist[0][1])
+    out["grad_norm"] = readonly(grad_norm)
+    out["act_hist"] = readonly(np.array([c for c, _ in act_hist]))
+    out["act_edges"] = readonly(act_hist[0][1])
+    out["grad_hist"] = readonly(np.array([c for c, _ in grad_hist]))
+    out["grad_edges"] = readonly(grad_hist[0][1])
     out["loss"] = loss
     return out
 
@@ -236,13 +244,13 @@ def training_curve(scale, activation, depth, *, steps=STEPS, lr=LR, momentum=MOM
         each update, E <= steps) and "diverged_at" (step at which the loss or a weight
         became inf/NaN, or None). Chapter 8.
     """
-    scale, depth = _check_common(scale, activation, depth)
+    scale, depth = check_network(scale, activation, depth)
     X, y = dataset()
     model = copy.deepcopy(_initial_network(scale, activation, depth, width, seed))
     history = fit(model, BCEWithLogitsLoss(), SGD(lr, momentum=momentum), X, y,
                   epochs=steps, rng=np.random.default_rng(seed))
-    return {"loss": _readonly(np.array(history.train_loss)),
-            "acc": _readonly(np.array(history.train_acc)),
+    return {"loss": readonly(np.array(history.train_loss)),
+            "acc": readonly(np.array(history.train_acc)),
             "diverged_at": history.diverged_at}
 
 
@@ -252,3 +260,46 @@ def gradient_norms(activation, depth, *, scale="xavier"):
     Returns: (depth,) read-only array (from ``initial_diagnostics``). Chapter 7.
     """
     return initial_diagnostics(scale, activation, depth)["grad_norm"]
+
+
+def scheme_sweep(activation, depth, *, schemes=SCHEMES, lrs=SWEEP_LRS, seeds=SWEEP_SEEDS,
+                 steps=STEPS, momentum=MOMENTUM):
+    """Final training loss of every (scheme, learning rate, seed), and each scheme's best lr.
+
+    Every run is ``training_curve(scheme, activation, depth, steps=steps, lr=lr,
+    momentum=momentum, seed=seed)``: the network of seed k starts from
+    np.random.default_rng(k). Learning rate is a confounder between schemes (a scheme
+    with smaller weights may just want a larger step), so a scheme is judged by its
+    best-of-sweep loss: per seed, the lowest final loss over `lrs`.
+    Args: activation, depth as in ``make_deep_mlp``; schemes a tuple of init scales;
+        lrs a tuple of learning rates > 0; seeds a tuple of ints; steps, momentum.
+    Returns: dict of read-only arrays, "final" (S, L, K) final losses (inf for a run that
+        diverged), "best" (S, K) the best over the learning rates, "best_lr" (S, K) the
+        learning rate that gave it; and the tuples "schemes", "lrs", "seeds".
+    Chapter 8.
+    """
+    for name, values in (("schemes", schemes), ("lrs", lrs), ("seeds", seeds)):
+        if not isinstance(values, tuple) or not values:
+            raise ValueError(f"{name} must be a non-empty tuple, got {values!r}")
+    for lr in lrs:
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+            raise ValueError(f"lrs must hold numbers > 0, got {lr!r}")
+    for scheme in schemes:
+        check_network(scheme, activation, depth)
+    return _scheme_sweep(activation, depth, schemes, lrs, seeds, steps, momentum)
+
+
+@functools.lru_cache(maxsize=32)
+def _scheme_sweep(activation, depth, schemes, lrs, seeds, steps, momentum):
+    """``scheme_sweep`` after its arguments were checked (cached)."""
+    final = np.empty((len(schemes), len(lrs), len(seeds)))
+    for i, scheme in enumerate(schemes):
+        for j, lr in enumerate(lrs):
+            for k, seed in enumerate(seeds):
+                run = training_curve(scheme, activation, depth, steps=steps, lr=lr,
+                                     momentum=momentum, seed=seed)
+                final[i, j, k] = math.inf if run["diverged_at"] is not None else run["loss"][-1]
+    best_at = np.argmin(final, axis=1)  # (S, K)
+    return {"final": readonly(final), "best": readonly(final.min(axis=1)),
+            "best_lr": readonly(np.asarray(lrs, dtype=np.float64)[best_at]),
+            "schemes": schemes, "lrs": lrs, "seeds": seeds}
