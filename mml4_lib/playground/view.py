@@ -126,9 +126,10 @@ class PlaygroundView:
         pitch_x, pitch_y = 2.2 * T, 1.3 * T  # room between tiles for the weights
         # At least 6 rows and 5 columns of room, so small networks do not get huge tiles.
         rows, cols = max(*sizes, 6), max(len(sizes), 5)
-        W, H = cols * pitch_x, rows * pitch_y
+        margin = 1.4 * T  # room left of the input tiles for the feature names ("sin x1")
+        W, H = margin + cols * pitch_x, rows * pitch_y
         # Tile (layer l, unit i): upper-left pixel in a mosaic of W x H pixels, columns centred.
-        self.tiles = [[(int(l * pitch_x + (pitch_x - T) / 2),
+        self.tiles = [[(int(margin + l * pitch_x + (pitch_x - T) / 2),
                         int((rows - n) * pitch_y / 2 + i * pitch_y + (pitch_y - T) / 2))
                        for i in range(n)] for l, n in enumerate(sizes)]
         self.mosaic = np.zeros((int(H), int(W), 4), dtype=np.uint8)  # transparent background
@@ -146,7 +147,7 @@ class PlaygroundView:
         names = ["features", *[f"layer {l}: {n}" for l, n in enumerate(sizes[1:-1], 1)],
                  "output"]
         for l, name in enumerate(names):
-            ax.text((l + 0.5) * pitch_x, self.tiles[l][0][1] - 0.2 * T, name,
+            ax.text(margin + (l + 0.5) * pitch_x, self.tiles[l][0][1] - 0.2 * T, name,
                     ha="center", va="bottom", fontsize=7.5, color="0.3")
         for name, (x, y) in zip(features, self.tiles[0], strict=True):
             ax.text(x - 0.15 * T, y + T / 2, _FEATURE_LABELS[name], ha="right", va="center",
