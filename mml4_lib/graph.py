@@ -63,8 +63,8 @@ class Value:
         local_grads: d(this)/d(input) for each input, computed in the forward pass.
 
     Build leaves with ``Value(0.5, "x")``; everything else comes from operations on values:
-    ``+ - * /``, ``** c`` for a constant c, ``exp()``, ``tanh()``, ``sigmoid()`` (whose ``op``
-    is the Greek sigma). Introduced in chapter 5.
+    ``+ - * /``, ``** c`` for a constant c, ``exp()``, ``tanh()``, ``relu()``, ``sigmoid()``
+    (whose ``op`` is the Greek sigma). Introduced in chapter 5.
     """
 
     def __init__(self, data, label=""):
@@ -156,6 +156,10 @@ class Value:
         """tanh x; d/dx = 1 - tanh(x)^2."""
         out = math.tanh(self.data)
         return Value._from_op(out, (self,), (1.0 - out * out,), "tanh")
+
+    def relu(self):
+        """max(0, x); d/dx = 1 for x > 0 and 0 otherwise (0 at the kink x = 0, as in PyTorch)."""
+        return Value._from_op(max(0.0, self.data), (self,), (float(self.data > 0),), "ReLU")
 
     def sigmoid(self):
         """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""

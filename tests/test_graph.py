@@ -93,6 +93,16 @@ def test_known_values_of_the_operations():
     assert (Value(3.0) / Value(4.0)).local_grads == (0.25, -3.0 / 16.0)
 
 
+def test_relu_routes_the_gradient_to_positive_inputs_only():
+    for x, local in [(1.5, 1.0), (-0.5, 0.0), (0.0, 0.0)]:  # 0 at the kink, as in PyTorch
+        r = Value(x).relu()
+        assert (r.data, r.local_grads, r.op) == (max(x, 0.0), (local,), "ReLU")
+    x = Value(0.7)
+    out = (x * x).relu() + (x * -2.0).relu()  # only the positive branch passes a gradient
+    out.backward()
+    assert x.grad == pytest.approx(2 * 0.7)
+
+
 def test_sigmoid_is_stable_far_from_zero():
     hi, lo = Value(1000.0).sigmoid(), Value(-1000.0).sigmoid()
     assert (hi.data, hi.local_grads) == (1.0, (0.0,))
