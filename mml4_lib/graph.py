@@ -61,10 +61,12 @@ class Value:
         op: the operation that produced this node ("" for a leaf).
         inputs: the nodes this one was computed from (tuple of Value).
         local_grads: d(this)/d(input) for each input, computed in the forward pass.
+        grad_value: after ``backward(create_graph=True)``, the gradient as a ``Value`` (a node
+            of the recorded backward graph, which can be differentiated again); else None.
 
     Build leaves with ``Value(0.5, "x")``; everything else comes from operations on values:
-    ``+ - * /``, ``** c`` for a constant c, ``exp()``, ``tanh()``, ``sigmoid()`` (whose ``op``
-    is the Greek sigma). Introduced in chapter 5.
+    ``+ - * /``, ``** c`` for a constant c, ``exp()``, ``tanh()``, ``relu()``, ``sigmoid()``
+    (whose ``op`` is the Greek sigma). Introduced in chapter 5.
     """
 
     def __init__(self, data, label=""):
@@ -76,15 +78,23 @@ class Value:
         self.op = ""
         self.inputs = ()
         self.local_grads = ()
+        self.grad_value = None
+        self._local_graph = None
 
     @classmethod
-    def _from_op(cls, data, inputs, local_grads, op, label=""):
-        """A node computed from ``inputs``; ``local_grads[k]`` is d(data)/d(inputs[k].data)."""
+    def _from_op(cls, data, inputs, local_grads, op, label="", local_graph=None):
+        """A node computed from ``inputs``; ``local_grads[k]`` is d(data)/d(inputs[k].data).
+
+        ``local_graph(out)``, if given, returns the same local derivatives as Values (or plain
+        numbers for constants) built from the inputs and ``out``, for ``create_graph=True``.
+        """
         out = cls.__new__(cls)
         # No finiteness check: an overflow inside a graph is a result to show, not bad input.
         out.data, out.grad, out.label, out.op = float(data), 0.0, label, op
         out.inputs = tuple(inputs)
         out.local_grads = tuple(float(g) for g in local_grads)
+        out.grad_value = None
+        out._local_graph = local_graph
         return out
 
     def __repr__(self):
@@ -96,28 +106,32 @@ class Value:
     def __add__(self, other):
         other = _as_value(other, "other")
         out = self.data + other.data
-        return Value._from_op(out, (self, other), (1.0, 1.0), "+")
+        return Value._from_op(out, (self, other), (1.0, 1.0), "+",
+                              local_graph=lambda _: (1.0, 1.0))
 
     def __mul__(self, other):
         other = _as_value(other, "other")
         out = self.data * other.data
         # d(a b)/da = b and d(a b)/db = a
-        return Value._from_op(out, (self, other), (other.data, self.data), "*")
+        return Value._from_op(out, (self, other), (other.data, self.data), "*",
+                              local_graph=lambda _: (other, self))
 
     def __sub__(self, other):
         other = _as_value(other, "other")
         out = self.data - other.data
-        return Value._from_op(out, (self, other), (1.0, -1.0), "-")
+        return Value._from_op(out, (self, other), (1.0, -1.0), "-",
+                              local_graph=lambda _: (1.0, -1.0))
 
     def __truediv__(self, other):
         other = _as_value(other, "other")
         a, b = self.data, other.data
         if b == 0:
             raise ZeroDivisionError(f"division by a Value equal to 0 ({other!r})")
-        return Value._from_op(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
+        return Value._from_op(a / b, (self, other), (1.0 / b, -a / (b * b)), "/",
+                              local_graph=lambda _: (1.0 / other, -self / (other * other)))
 
     def __neg__(self):
-        return Value._from_op(-self.data, (self,), (-1.0,), "neg")
+        return Value._from_op(-self.data, (self,), (-1.0,), "neg", local_graph=lambda _: (-1.0,))
 
     def __pow__(self, k):
         # Only a constant exponent: x ** y with y a Value would need log(x), left out on purpose.
@@ -128,7 +142,8 @@ class Value:
             raise ValueError(f"exponent {k:g} needs a non-negative base, got {self.data:g}")
         if self.data == 0 and k < 1:
             raise ValueError(f"exponent {k:g} has no finite derivative at base 0")
-        return Value._from_op(self.data**k, (self,), (k * self.data ** (k - 1),), f"**{k:g}")
+        return Value._from_op(self.data**k, (self,), (k * self.data ** (k - 1),), f"**{k:g}",
+                              local_graph=lambda _: (k * self ** (k - 1) if k != 1 else 1.0,))
 
     def __radd__(self, other):  # 2 + x
         return _as_value(other, "other") + self
@@ -150,37 +165,77 @@ class Value:
                 f"expected x <= {_LOG_MAX_FLOAT:.2f} (the largest float is about e^709.78)"
             )
         out = math.exp(self.data)
-        return Value._from_op(out, (self,), (out,), "exp")
+        return Value._from_op(out, (self,), (out,), "exp", local_graph=lambda node: (node,))
 
     def tanh(self):
         """tanh x; d/dx = 1 - tanh(x)^2."""
         out = math.tanh(self.data)
-        return Value._from_op(out, (self,), (1.0 - out * out,), "tanh")
+        return Value._from_op(out, (self,), (1.0 - out * out,), "tanh",
+                              local_graph=lambda node: (1.0 - node * node,))
+
+    def relu(self):
+        """max(0, x); d/dx = 1 for x > 0 and 0 otherwise (0 at the kink x = 0, as in PyTorch)."""
+        local = float(self.data > 0)
+        return Value._from_op(max(0.0, self.data), (self,), (local,), "ReLU",
+                              local_graph=lambda _: (local,))
 
     def sigmoid(self):
         """sigma(x) = 1 / (1 + e^-x); d/dx = sigma(x) (1 - sigma(x))."""
         out = _sigmoid(self.data)
         # op is the Greek letter sigma, for the drawings
-        return Value._from_op(out, (self,), (out * (1.0 - out),), "\u03c3")
+        return Value._from_op(out, (self,), (out * (1.0 - out),), "\u03c3",
+                              local_graph=lambda node: (node * (1.0 - node),))
 
     # ---------------------------------------------------------------- backward pass
-    def backward(self):
+    def backward(self, *, create_graph=False):
         """Set ``grad`` of every node this one depends on to d(self)/d(node).
 
         Visits the nodes in reverse topological order, so a node is reached
         only after all of its children have added their terms:
         E_input += E_node * d(node)/d(input). Gradients are reset first, so
         calling ``backward()`` twice gives the same numbers.
+
+        ``create_graph=True`` (as in PyTorch) also records the backward pass itself as Value
+        nodes: every node's ``grad_value`` is then a Value equal to its ``grad``, built from
+        the forward nodes by + and *, so ``w.grad_value.backward()`` gives second
+        derivatives. It needs the elementary operations (not ``neuron`` or
+        ``squared_error``, which keep their local derivatives only as numbers).
         """
+        if not isinstance(create_graph, bool):
+            raise TypeError(f"create_graph must be True or False, got {create_graph!r}")
         order = topological_order(self)
         for node in order:
             node.grad = 0.0
+            node.grad_value = None
+        if create_graph:
+            _record_backward(self, order)
+            return
         self.grad = 1.0  # dQ/dQ
         for node in reversed(order):  # outputs first
             pairs = zip(node.inputs, node.local_grads, strict=True)
             for inp, local in pairs:
                 # one term of the sum over the children of inp
                 inp.grad += node.grad * local
+
+
+def _record_backward(root, order):
+    """The backward pass with every gradient a Value: E_input += E_node * local, as nodes."""
+    for node in order:
+        if node.inputs and node._local_graph is None:
+            raise ValueError(
+                f"backward(create_graph=True) needs local derivatives as Values, but the node "
+                f"{node.label or node.op!r} (op {node.op!r}, from neuron() or squared_error()) "
+                f"keeps them only as numbers; build the graph from + - * / ** exp tanh relu "
+                f"sigmoid instead")
+    root.grad_value = Value(1.0, "1")  # dQ/dQ, a constant leaf
+    for node in reversed(order):  # outputs first
+        E = node.grad_value
+        node.grad = E.data
+        if not node.inputs:  # a leaf: nothing to pass on
+            continue
+        for inp, local in zip(node.inputs, node._local_graph(node), strict=True):
+            term = E * local  # a node of the backward graph
+            inp.grad_value = term if inp.grad_value is None else inp.grad_value + term
 
 
 def _check_activation(activation):

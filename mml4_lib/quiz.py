@@ -16,7 +16,7 @@ import json
 import re
 from importlib import resources
 
-_CHAPTER = re.compile(r"ch\d\d")
+_CHAPTER = re.compile(r"ch\d\d[a-z]?")  # ch05b: a page after chapter 5
 
 
 def chapters():
@@ -28,7 +28,7 @@ def chapters():
 def questions(chapter):
     """The questions of a chapter's quiz, as jupyterquiz's list of dicts.
 
-    chapter: "ch01" ... "ch10", the chapter's number as in its notebook's name.
+    chapter: "ch01" ... "ch10" (or "ch05b"), the chapter's number as in its notebook's name.
     """
     names = chapters()
     if not isinstance(chapter, str) or chapter not in names:

@@ -19,7 +19,7 @@ _spec = importlib.util.spec_from_file_location(
     "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
 exercise_blocks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercise_blocks)
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
 
 PAGES = sorted(
     p for p in HTML.rglob("*.html")

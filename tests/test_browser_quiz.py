@@ -17,7 +17,7 @@ from browser_support import HTML
 from mml4_lib import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
-QUIZ_REF = re.compile(r"quiz\.show\(\s*[\"'](ch\d\d)[\"']")
+QUIZ_REF = re.compile(r"quiz\.show\(\s*[\"'](ch\d\d[a-z]?)[\"']")
 
 
 def _quizzes():

@@ -20,7 +20,12 @@ _spec = importlib.util.spec_from_file_location(
     "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
 exercise_blocks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercise_blocks)
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+
+
+def chapter_id(path):
+    """"05" for 05_backpropagation, "05b" for 05b_your_own_engine (a page after chapter 5)."""
+    return re.match(r"\d\d[a-z]?(?=_)", path.stem).group(0)
 
 
 def _cells(path):
@@ -51,7 +56,8 @@ def test_chapter_anatomy(path):
     assert len(exercises) >= 4, f"at least 4 exercises, found {len(exercises)}"
     assert len(set(exercises)) == len(exercises), f"duplicate exercise labels {exercises}"
     assert solutions == exercises, "every exercise has one folded solution, right below it"
-    assert all(label.startswith(f"ex-ch{path.stem[:2]}-") for label in exercises), exercises
+    chapter = chapter_id(path)
+    assert all(label.startswith(f"ex-ch{chapter}-") for label in exercises), exercises
     assert not re.search(r"\{(?:exercise|solution)\}", md), "directives: use the notebook format"
 
     checked = [src for src in code if re.search(r"check_\w+\(", src)]
@@ -63,8 +69,8 @@ def test_chapter_anatomy(path):
     assert len(quiz_cells) == 1, "one self-check quiz"
     src, meta = quiz_cells[0]
     assert "remove-input" in meta.get("tags", []), "the quiz cell hides its code"
-    assert src.strip() == f'ml.quiz.show("ch{path.stem[:2]}")', f"the quiz cell is {src!r}"
-    questions = quiz.questions(f"ch{path.stem[:2]}")  # package data, not a file beside the notebook
+    assert src.strip() == f'ml.quiz.show("ch{chapter}")', f"the quiz cell is {src!r}"
+    questions = quiz.questions(f"ch{chapter}")  # package data, not a file beside the notebook
     assert 3 <= len(questions) <= 5, f"3-5 quiz questions, found {len(questions)}"
     for q in questions:
         answers = q["answers"]

@@ -63,7 +63,7 @@ def test_known_mistake_names_the_first_matching_wrong_answer():
 
 # --- no learner function makes a checker raise --------------------------------------------
 
-CHAPTERS = [f"ch{i:02d}" for i in range(1, 11)]
+CHAPTERS = [f"ch{i:02d}" for i in range(1, 11)] + ["ch05b"]
 CHECKERS = [
     (chapter, name)
     for chapter in CHAPTERS

@@ -93,6 +93,16 @@ def test_known_values_of_the_operations():
     assert (Value(3.0) / Value(4.0)).local_grads == (0.25, -3.0 / 16.0)
 
 
+def test_relu_routes_the_gradient_to_positive_inputs_only():
+    for x, local in [(1.5, 1.0), (-0.5, 0.0), (0.0, 0.0)]:  # 0 at the kink, as in PyTorch
+        r = Value(x).relu()
+        assert (r.data, r.local_grads, r.op) == (max(x, 0.0), (local,), "ReLU")
+    x = Value(0.7)
+    out = (x * x).relu() + (x * -2.0).relu()  # only the positive branch passes a gradient
+    out.backward()
+    assert x.grad == pytest.approx(2 * 0.7)
+
+
 def test_sigmoid_is_stable_far_from_zero():
     hi, lo = Value(1000.0).sigmoid(), Value(-1000.0).sigmoid()
     assert (hi.data, hi.local_grads) == (1.0, (0.0,))
@@ -302,3 +312,45 @@ def test_exp_overflow_is_named_and_the_edge_still_works():
     with pytest.raises(OverflowError, match=r"Value.exp: e\^x is too large .* x = 1000"):
         Value(1000).exp()
     assert math.isfinite(Value(709.0).exp().data)
+
+
+# ----------------------------------------------------------------------------- create_graph
+SECOND = [  # f(w), f''(w) in closed form
+    (lambda w: (w * -1.5).sigmoid(),
+     lambda w: 2.25 * (s := 1 / (1 + math.exp(1.5 * w))) * (1 - s) * (1 - 2 * s)),
+    (lambda w: w.tanh(), lambda w: -2 * math.tanh(w) * (1 - math.tanh(w) ** 2)),
+    (lambda w: (w * w).exp(), lambda w: (2 + 4 * w * w) * math.exp(w * w)),
+    (lambda w: w**3 - w / (w + 2.0), lambda w: 6 * w + 4 / (w + 2) ** 3),
+    (lambda w: (w * 3.0 - 1.0).relu() * w, lambda w: 6.0),
+]
+
+
+@pytest.mark.parametrize("k", range(len(SECOND)))
+def test_create_graph_gives_second_derivatives(k):
+    f, second = SECOND[k]
+    w = Value(0.8)
+    f(w).backward(create_graph=True)
+    first = w.grad_value
+    assert isinstance(first, Value) and first.data == pytest.approx(w.grad, rel=1e-14)
+    first.backward()
+    assert w.grad == pytest.approx(second(0.8), rel=1e-10)
+
+
+def test_create_graph_keeps_the_first_derivatives_of_the_default_path():
+    for fn, point in EXPRESSIONS[:4]:
+        plain = [Value(v) for v in point]
+        fn(*plain).backward()
+        recorded = [Value(v) for v in point]
+        fn(*recorded).backward(create_graph=True)
+        for a, b in zip(plain, recorded, strict=True):
+            assert b.grad == pytest.approx(a.grad, rel=1e-12, abs=1e-15)
+            assert b.grad_value.data == b.grad
+            assert a.grad_value is None  # the default path records nothing
+
+
+def test_create_graph_names_the_nodes_it_cannot_differentiate():
+    q = squared_error(neuron([Value(0.5)], [0.3], 0.1, label="a1"), 1.0)
+    with pytest.raises(ValueError, match="'a1'.*neuron"):
+        q.backward(create_graph=True)
+    with pytest.raises(TypeError, match="create_graph must be True or False"):
+        q.backward(create_graph="yes")

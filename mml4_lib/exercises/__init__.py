@@ -202,7 +202,7 @@ def diagnose(got, expected, name, candidates, *, rtol: float = 1e-6, atol: float
 
 def __getattr__(name):
     # PEP 562: `ml.exercises.ch01.check_x(...)` works without importing the chapter module first.
-    if re.fullmatch(r"ch\d\d", name):
+    if re.fullmatch(r"ch\d\d[a-z]?", name):
         try:
             return importlib.import_module(f".{name}", __name__)
         except ModuleNotFoundError:
