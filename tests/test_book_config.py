@@ -103,6 +103,8 @@ def test_offline_settings_name_files_that_vendor_assets_provides():
     assert not scripts["widgets/setup.js"], (
         "setup.js must run while the page is parsed, before the theme's deferred Font Awesome")
     assert sphinx["mathjax_path"].endswith("tex-chtml.js"), "TeX input and CHTML output only"
+    for path in sphinx.get("html_css_files", []):
+        assert path in provided, f"{path} is not among the files tools/vendor_assets.py provides"
 
 
 def test_npm_versions_are_exact_and_locked():

@@ -9,6 +9,7 @@ what the pages load:
     widgets/   book-widgets.js and .css (+ fonts/): the widget manager, bundled here with esbuild
                from tools/widgets/book-widgets.js (only the widget models the book uses; see
                that file), and setup.js (book_assets/widgets-setup.js)
+    book.css   the book's own stylesheet (book_assets/book.css), on every page
 
 `_config.yml` points `mathjax_path` and `nb_ipywidgets_js` at these paths. Without Node.js (or
 when `npm ci` fails) only setup.js is copied and tools/offline_assets.py (a Sphinx extension)
@@ -46,9 +47,11 @@ COPIES = [
 ]
 # Never loaded on demand (only by an explicit \require{all-packages}): 212 kB saved.
 SKIP = {"all-packages.js"}
-# Our own script, loaded before the widget manager (see book_assets/widgets-setup.js); copied
-# with or without npm: the CDN fallback needs it too.
-OWN = [(ROOT / "book_assets" / "widgets-setup.js", "widgets/setup.js")]
+# Our own files, copied with or without npm: the script loaded before the widget manager (see
+# book_assets/widgets-setup.js; the CDN fallback needs it too) and the book's stylesheet
+# (`html_css_files` in _config.yml: contrast fixes for the theme's colours).
+OWN = [(ROOT / "book_assets" / "widgets-setup.js", "widgets/setup.js"),
+       (ROOT / "book_assets" / "book.css", "book.css")]
 
 # The widget manager, bundled by esbuild (the version in package-lock.json). `define` is
 # replaced by `undefined` so that the bundled libraries' UMD wrappers (backbone, jquery, ...)

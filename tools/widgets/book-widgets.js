@@ -25,6 +25,8 @@ import "@fortawesome/fontawesome-free/css/v4-shims.min.css";
 import "@lumino/widgets/style/index.css";
 import "@jupyter-widgets/controls/css/widgets-base.css";
 import "@jupyter-widgets/controls/css/labvariables.css";
+// The book's additions: visible keyboard focus on the controls.
+import "./a11y.css";
 
 import * as base from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
@@ -47,10 +49,102 @@ import * as bool from "@jupyter-widgets/controls/lib/widget_bool";
 import * as link from "@jupyter-widgets/controls/lib/widget_link";
 import * as description from "@jupyter-widgets/controls/lib/widget_description";
 
+// ----------------------------------------------------------------------------- accessibility
+// The controls' views, with the names a screen reader announces (ipywidgets sets none of these
+// from Python; live JupyterLab uses its own views, not these). Registered below under the
+// original view names, so the state myst-nb saves into the pages uses them unchanged.
+// tests/test_browser_a11y.py runs axe-core over every page and drives an explorer by keyboard.
+
+// An Image's text alternative is its tooltip (the explorers compute it from the numbers each
+// frame draws): `alt` for screen readers, `title` (as before) for the mouse.
+class ImageView extends image.ImageView {
+  updateTooltip() {
+    const tooltip = this.model.get("tooltip");
+    if (tooltip) {
+      this.el.setAttribute("title", tooltip);
+      this.el.setAttribute("alt", tooltip);
+    } else {
+      // The base view reads the `description` an Image does not have; no alt is better than
+      // alt="" (which would tell a screen reader the picture is decoration).
+      this.el.removeAttribute("title");
+      this.el.removeAttribute("alt");
+    }
+  }
+}
+
+// The Play widget's icon-only buttons get names; the play/pause name follows the state, the
+// repeat toggle says whether it is on. The icons themselves are hidden from screen readers.
+class PlayView extends int.PlayView {
+  render() {
+    super.render();
+    this.stopButton.setAttribute("aria-label", "Stop");
+    this.repeatButton.setAttribute("aria-label", "Repeat");
+    for (const icon of this.el.querySelectorAll("i")) icon.setAttribute("aria-hidden", "true");
+    this.updatePlaying();
+    this.updateRepeat();
+  }
+
+  updatePlaying() {
+    super.updatePlaying();
+    this.playPauseButton.setAttribute("aria-label", this.model.get("playing") ? "Pause" : "Play");
+  }
+
+  updateRepeat() {
+    super.updateRepeat();
+    this.repeatButton.setAttribute("aria-pressed", String(!!this.model.get("repeat")));
+  }
+}
+
+// A slider's handle (the focusable element, role=slider) is named by the control's
+// description and announces the value as the readout shows it ("init scale: Xavier", not the
+// index 8). noUiSlider writes its own aria-valuetext on every "update" event, and re-registers
+// that listener whenever its options change (updateSliderOptions), so ours is registered again
+// after it each time, to run last.
+function nameSliderHandle(view, valueText) {
+  const slider = view.$slider.noUiSlider;
+  const handle = view.$slider.querySelector(".noUi-handle");
+  if (!slider || !handle) return;
+  const description = view.model.get("description");
+  if (description) handle.setAttribute("aria-label", description);
+  else handle.removeAttribute("aria-label");
+  const setText = () => handle.setAttribute("aria-valuetext", valueText(slider.get()));
+  slider.off("update.mml4");
+  slider.on("update.mml4", setText);
+  setText();
+}
+
+// The slider views, each with the text its readout shows for a value.
+function namedSlider(View, valueText) {
+  return class extends View {
+    render() {
+      super.render();
+      this.listenTo(this.model, "change:description", () => nameSliderHandle(this, valueText(this)));
+    }
+
+    createSlider() {
+      super.createSlider();
+      nameSliderHandle(this, valueText(this));
+    }
+
+    updateSliderOptions(e) {
+      super.updateSliderOptions(e);
+      nameSliderHandle(this, valueText(this));
+    }
+  };
+}
+
+const SelectionSliderView = namedSlider(selection.SelectionSliderView,
+  (view) => (index) => String(view.model.get("_options_labels")[Math.round(index)] ?? index));
+const IntSliderView = namedSlider(int.IntSliderView,
+  (view) => (value) => view.valueToString(Number(value)));
+const FloatSliderView = namedSlider(float.FloatSliderView,
+  (view) => (value) => view.valueToString(Number(value)));
+
 const MODULES = {
   "@jupyter-widgets/base": base,
   "@jupyter-widgets/controls": Object.assign({}, box, selectioncontainer, image, int, float,
-    selection, string, button, bool, link, description),
+    selection, string, button, bool, link, description,
+    { ImageView, PlayView, SelectionSliderView, IntSliderView, FloatSliderView }),
 };
 
 class BookWidgetManager extends ManagerBase {
