@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.figure import Figure
 
 from mml4_lib.plotting.render import Renderer, message_png
@@ -236,6 +237,18 @@ def image_layout(fig):
     return widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
 
 
+class DescribedImage(widgets.Image):
+    """An Image whose ``tooltip`` is its text alternative (the img's title; the book's widget
+    bundle also makes it the alt).
+
+    It syncs an empty ``description``: ipywidgets 8.1's front end (JupyterLab's, and the CDN
+    html-manager's) reads ``model.description.length`` whenever a widget has a tooltip, and an
+    Image has no description, so the view failed to render ("Could not create a view").
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
+
+
 # ----------------------------------------------------------------------------- explorer
 class Explorer:
     """One figure, a few discrete controls, live (kernel) or static (precomputed) behaviour.
@@ -254,8 +267,7 @@ class Explorer:
 
     Attributes for notebooks and tests: ``widget`` (the ipywidgets box), ``state``,
     ``controls``, ``widgets`` (name -> control widget), ``values``, ``frames`` (static:
-    values tuple -> PNG bytes), ``description`` (the text alternative of the figure shown, as
-    ``caption`` (live) shows it under the picture),
+    values tuple -> PNG bytes), ``description`` (the text alternative of the figure shown),
     ``descriptions`` (static: values tuple -> text alternative), ``stacks`` (static: one list
     of Stacks per control),
     ``links`` (static: the jslinks), ``errors`` (list of (values, message)).
@@ -297,7 +309,7 @@ class Explorer:
         self.errors = []
         self.frames, self.descriptions, self.stacks, self.links = {}, {}, [], []
         self.description = ""
-        self.image = self.caption = None
+        self.image = None
 
         self.state = setup()
         if not isinstance(self.state, dict) or not isinstance(self.state.get("fig"), Figure):
@@ -324,12 +336,12 @@ class Explorer:
                 parts.append(widgets.HTML(f'<p class="mml4-explorer-note"><small>{note}'
                                           f"{links}</small></p>"))
         else:
-            self.image = widgets.Image(value=self._draw(self.values), format="png",
-                                       layout=image_layout(self.state["fig"]))
-            self.caption = widgets.HTML(caption_html(self.description))
+            self.image = DescribedImage(value=self._draw(self.values), format="png",
+                                        layout=image_layout(self.state["fig"]),
+                                        tooltip=self.description)
             for c in controls:
                 self.widgets[c.name].observe(self._on_change, names="index")
-            display = widgets.VBox([self.image, self.caption])
+            display = self.image
             parts = [*shown, display]
         self.widget = widgets.VBox(parts)
 
@@ -360,7 +372,7 @@ class Explorer:
         name = next(n for n, w in self.widgets.items() if w is change["owner"])
         self.values = {**self.values, name: self.widgets[name].value}
         png = self._draw(self.values)
-        self.caption.value = caption_html(self.description)  # the picture and its words agree
+        self.image.tooltip = self.description  # set first: the picture and its words agree
         self.image.value = png
 
     def _build_static(self):
@@ -370,18 +382,15 @@ class Explorer:
         # One shared Layout for all frames and one for all Stacks keep the saved page small
         # (each widget otherwise stores its own ~1 kB Layout); max_width fits narrow screens.
         frame_layout, stack_layout = image_layout(self.state["fig"]), widgets.Layout()
-        text_layout, box_layout = widgets.Layout(), widgets.Layout()
         for combo in itertools.product(*(c.values for c in self.controls)):
             values = dict(zip(self.values, combo, strict=True))
             self.frames[combo] = self._draw(values, colors=self.colors)
             self.descriptions[combo] = self.description
 
         def build(level, prefix):
-            if level == len(sizes):  # a frame: its picture and, below it, the picture in words
-                return widgets.VBox([
-                    widgets.Image(value=self.frames[prefix], format="png", layout=frame_layout),
-                    widgets.HTML(caption_html(self.descriptions[prefix]), layout=text_layout),
-                ], layout=box_layout)
+            if level == len(sizes):  # a frame, with its text alternative
+                return DescribedImage(value=self.frames[prefix], format="png",
+                                      layout=frame_layout, tooltip=self.descriptions[prefix])
             c = self.controls[level]
             stack = widgets.Stack([build(level + 1, (*prefix, v)) for v in c.values],
                                   selected_index=c.index, layout=stack_layout)
@@ -425,7 +434,7 @@ class Explorer:
                 raise ValueError(f"control {c.name!r}: value must be one of {list(c.values)}, "
                                  f"got {values.get(c.name)!r}")
             node = node.children[c.values.index(values[c.name])]
-        return bytes(node.children[0].value)  # the frame's box holds its image, then caption
+        return bytes(node.value)
 
     def render(self, *, colors=None):
         """PNG bytes of the figure as it is now (colors=k: a k-colour palette PNG, as stored)."""
@@ -434,20 +443,6 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         # Displaying the explorer displays its widget: a cell can end with `explorer`.
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-CAPTION_STYLE = "font-size: 0.85em; color: #444; margin: 0.25em 0 0; line-height: 1.35"
-
-
-def caption_html(description):
-    """The figure in words, under the picture: what a screen reader (and anyone) can read.
-
-    The text is escaped: it is built from numbers and names, but never trusted as markup.
-    (ipywidgets 8.1's front end cannot show an Image's `tooltip`: its view reads a
-    `description` that Image lacks, and the picture then fails to render.)
-    """
-    return (f'<p class="mml4-figure-description" style="{CAPTION_STYLE}">'
-            f"{html.escape(description)}</p>")
 
 
 def describe_frame(description, message, values):

@@ -202,8 +202,7 @@ def test_static_stacks_hold_each_frame_where_the_controls_point(static_neuron):
     ex = static_neuron
     for (w, b), png in ex.frames.items():
         i, j = W_VALUES.index(w), B_VALUES.index(b)
-        frame = ex.stacks[0][0].children[i].children[j]  # the picture, then its caption
-        assert frame.children[0].value == png
+        assert ex.stacks[0][0].children[i].children[j].value == png
         assert ex.frame(w=w, b=b) == png
 
 

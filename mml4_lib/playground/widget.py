@@ -19,8 +19,8 @@ import ipywidgets as widgets
 
 from mml4_lib.plotting.palette import ERROR_RED
 from mml4_lib.widgets import (
+    DescribedImage,
     Explorer,
-    caption_html,
     choice,
     control_widget,
     image_layout,
@@ -139,8 +139,7 @@ class PlaygroundWidget:
         self.view = PlaygroundView(self.pg, dpi=dpi)
         self._syncing = False
         self._draw_seconds = 0.0
-        self.image = widgets.Image(format="png", layout=image_layout(self.view.fig))
-        self.caption = widgets.HTML()
+        self.image = DescribedImage(format="png", layout=image_layout(self.view.fig))
         self.status = widgets.HTML()
         self._build_controls(interval)
         self._sync()
@@ -238,7 +237,7 @@ class PlaygroundWidget:
         accordion = W.Accordion([beyond], titles=("Beyond the Playground",))
         # Play and the picture (with its loss chart) first: together they are about 430 px
         # tall, so they fit a 1280 x 800 screen at once; the settings follow below.
-        parts = [top, self.image, self.caption, self.status, model_row, data, feats,
+        parts = [top, self.image, self.status, model_row, data, feats,
                  self.layers_box, output, accordion]
         if self.presets:
             # No value at first unless the run is one of the presets: the menu loads a preset,
@@ -367,7 +366,7 @@ class PlaygroundWidget:
             self.view = PlaygroundView(self.pg, dpi=self.dpi)
         self.view.update(self.pg)
         png = self.view.render()
-        self.caption.value = caption_html(self.view.description)  # the picture in words
+        self.image.tooltip = self.view.description  # its text alternative, set first
         self.image.value = png
 
     # ------------------------------------------------------------------ plumbing
