@@ -92,8 +92,8 @@ def test_course_extra_has_what_the_notebooks_import_with_lower_bounds_only():
         assert re.fullmatch(rf"{name}>=[\d.]+", names[name], re.I), names[name]
     # Every top-level import of the chapters is the library, the standard library or in the
     # extra (or NumPy, a dependency of mml4_lib itself).
-    provided = {"mml4_lib", "numpy", "jupyterquiz", "ipywidgets", "matplotlib", "sklearn", "PIL",
-                "IPython"}
+    provided = {"mml4_lib", "numpy", "jupyterquiz", "ipywidgets", "traitlets", "matplotlib",
+                "sklearn", "PIL", "IPython"}
     imported = set()
     for path in (root / "chapters").glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
