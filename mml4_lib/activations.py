@@ -394,8 +394,31 @@ class Activation(Module):
         if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
             raise bad_input_error(self, x, None)
 
+    def _saved(self, saved, dout):
+        """What forward saved for backward, once forward has run and dout has its shape."""
+        if saved is None:
+            raise self._no_forward_error()
+        self._check_dout(dout, saved.shape)
+        return saved
 
-class Sigmoid(Activation):
+
+class _SavesOutput(Activation):
+    """An activation whose derivative is a function of its output (sigmoid, tanh, ELU):
+    forward keeps out = function(x), and each subclass's backward needs only that."""
+
+    function = None  # the elementwise function, a staticmethod of each subclass
+
+    def __init__(self):
+        super().__init__()
+        self.out = None
+
+    def forward(self, x):
+        self._check_input(x)
+        self.out = self.function(x)
+        return self.out
+
+
+class Sigmoid(_SavesOutput):
     """Sigmoid module: out = sigma(x); backward dx = dout * out * (1 - out).
 
     x: (N, D) -> out: (N, D). Saturated where out < 0.03 or out > 0.97: the derivative
@@ -413,24 +436,14 @@ class Sigmoid(Activation):
         a = np.asarray(a)
         return (a < 0.03) | (a > 0.97)
 
-    def __init__(self):
-        super().__init__()
-        self.out = None
-
-    def forward(self, x):
-        self._check_input(x)
-        self.out = sigmoid(x)
-        return self.out
+    function = staticmethod(sigmoid)
 
     def backward(self, dout):
-        out = self.out
-        if out is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, out.shape)
+        out = self._saved(self.out, dout)  # forward's output; dout must have its shape
         return dout * out * (1 - out)
 
 
-class Tanh(Activation):
+class Tanh(_SavesOutput):
     """Tanh module: out = tanh(x); backward dx = dout * (1 - out^2).
 
     x: (N, D) -> out: (N, D). Saturated where |out| > 0.97: the derivative 1 - out^2 is
@@ -447,20 +460,10 @@ class Tanh(Activation):
     def inactive(a):
         return np.abs(a) > 0.97
 
-    def __init__(self):
-        super().__init__()
-        self.out = None
-
-    def forward(self, x):
-        self._check_input(x)
-        self.out = np.tanh(x)
-        return self.out
+    function = staticmethod(np.tanh)
 
     def backward(self, dout):
-        out = self.out
-        if out is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, out.shape)
+        out = self._saved(self.out, dout)  # forward's output; dout must have its shape
         return dout * (1 - out * out)
 
 
@@ -493,10 +496,7 @@ class ReLU(Activation):
         return relu(x)
 
     def backward(self, dout):
-        mask = self.mask
-        if mask is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, mask.shape)
+        mask = self._saved(self.mask, dout)  # where forward's input was > 0
         return dout * mask
 
 
@@ -537,10 +537,7 @@ class LeakyReLU(Activation):
         return np.where(self.mask, x, self.alpha * x)
 
     def backward(self, dout):
-        mask = self.mask
-        if mask is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, mask.shape)
+        mask = self._saved(self.mask, dout)  # where forward's input was > 0
         return np.where(mask, dout, self.alpha * dout)
 
 
@@ -575,7 +572,7 @@ class Identity(Activation):
         return dout
 
 
-class ELU(Activation):
+class ELU(_SavesOutput):
     """ELU module (alpha = 1): out = x where x > 0, else exp(x) - 1; dx = dout * (1 or out + 1).
 
     x: (N, D) -> out: (N, D). For x <= 0 the derivative exp(x) is out + 1, so backward needs
@@ -594,20 +591,10 @@ class ELU(Activation):
     def inactive(a):
         return np.asarray(a) < -0.97
 
-    def __init__(self):
-        super().__init__()
-        self.out = None
-
-    def forward(self, x):
-        self._check_input(x)
-        self.out = elu(x)
-        return self.out
+    function = staticmethod(elu)
 
     def backward(self, dout):
-        out = self.out
-        if out is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, out.shape)
+        out = self._saved(self.out, dout)  # forward's output; dout must have its shape
         return dout * np.where(out > 0, 1, out + 1)
 
 
@@ -642,10 +629,7 @@ class GELU(Activation):
         return (np.maximum(x, -_Z_MAX) * self.cdf).astype(x.dtype, copy=False)
 
     def backward(self, dout):
-        if self.cdf is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, self.cdf.shape)
-        return dout * _gelu_slope(self.clipped, self.cdf)
+        return dout * _gelu_slope(self.clipped, self._saved(self.cdf, dout))
 
 
 class SiLU(Activation):
@@ -678,10 +662,7 @@ class SiLU(Activation):
         return np.maximum(x, -800) * self.s  # as silu(x)
 
     def backward(self, dout):
-        if self.s is None:
-            raise self._no_forward_error()
-        self._check_dout(dout, self.s.shape)
-        return dout * _silu_slope(self.clipped, self.s)
+        return dout * _silu_slope(self.clipped, self._saved(self.s, dout))
 
 
 # --- the registry -----------------------------------------------------------------------

@@ -1,22 +1,13 @@
 """The book's configuration: Colab install cells, launch buttons, offline scripts."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 import yaml
+from project_files import ROOT, load_tool
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 sync_repo_url = load_tool("sync_repo_url")

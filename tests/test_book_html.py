@@ -6,20 +6,14 @@ This catches such pages by looking for MyST syntax in the text outside code cell
 Needs `make book`; skips (or fails under MML4_REQUIRE_BROWSER=1, as CI sets) without it.
 """
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
 from browser_support import HTML, NO_BOOK, unavailable
+from project_files import CHAPTERS, load_tool
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
-exercise_blocks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(exercise_blocks)
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+exercise_blocks = load_tool("exercise_blocks")
 
 PAGES = sorted(
     p for p in HTML.rglob("*.html")

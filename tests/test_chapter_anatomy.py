@@ -6,21 +6,15 @@ at least four exercises, each with its folded solution right below it, and at le
 auto-checked code exercises.
 """
 
-import importlib.util
 import json
-import pathlib
 import re
 
 import pytest
+from project_files import CHAPTERS, load_tool
 
 from mml4_lib import quiz
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "exercise_blocks", ROOT / "tools" / "exercise_blocks.py")
-exercise_blocks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(exercise_blocks)
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+exercise_blocks = load_tool("exercise_blocks")
 
 
 def chapter_id(path):

@@ -8,23 +8,12 @@ solution's code or prose may be readable outside a closed `<details>`, and the e
 must read as text, not directive syntax.
 """
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from project_files import CHAPTERS as NOTEBOOKS
+from project_files import load_tool
 
 blocks = load_tool("exercise_blocks")
 

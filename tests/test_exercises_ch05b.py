@@ -148,49 +148,39 @@ class AssignExp(Value_reference):
         return out
 
 
-class VisitedTwice(Value_reference):
+def slipped_backward(*, visited=True, reverse=True, seed=True):
+    """Value.backward as a learner writes it, with one of the three slips switched on: no
+    visited set (a shared node is built twice), the order not reversed, the seed forgotten."""
     def backward(self):
-        order = []
+        order, seen = [], set()
 
-        def build(node):              # slip: no visited set
+        def build(node):
+            if visited and node in seen:
+                return
+            seen.add(node)
             for inp in node.inputs:
                 build(inp)
             order.append(node)
         build(self)
-        self.grad = 1.0
-        for node in reversed(order):
+        if seed:
+            self.grad = 1.0
+        for node in reversed(order) if reverse else order:
             node._backward()
+    return backward
 
 
-class ForwardOrder(Value_reference):
-    def backward(self):
-        order, visited = [], set()
-
-        def build(node):
-            if node not in visited:
-                visited.add(node)
-                for inp in node.inputs:
-                    build(inp)
-                order.append(node)
-        build(self)
-        self.grad = 1.0
-        for node in order:            # slip: not reversed
-            node._backward()
+def with_backward(name, **slip):
+    return type(name, (Value_reference,), {"backward": slipped_backward(**slip)})
 
 
-class NoSeed(Value_reference):
-    def backward(self):
-        order, visited = [], set()
+VisitedTwice = with_backward("VisitedTwice", visited=False)
+ForwardOrder = with_backward("ForwardOrder", reverse=False)
+NoSeed = with_backward("NoSeed", seed=False)
 
-        def build(node):
-            if node not in visited:
-                visited.add(node)
-                for inp in node.inputs:
-                    build(inp)
-                order.append(node)
-        build(self)                   # slip: self.grad = 1.0 forgotten
-        for node in reversed(order):
-            node._backward()
+
+def test_the_slip_free_backward_passes():
+    # The three slips above differ from a right answer in their one switch only.
+    assert check_backward(with_backward("Right")).passed
 
 
 @pytest.mark.parametrize("cls, check, words", [

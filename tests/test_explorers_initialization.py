@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from explorer_support import stand_in_figure
 from matplotlib.figure import Figure  # noqa: E402
 
 from mml4_lib.explorers import initialization as ie  # noqa: E402
@@ -105,17 +106,7 @@ def test_live_explorer_redraws_on_each_control():
 def test_static_mode_renders_every_combination(monkeypatch):
     # This test is about frames and links: a trivial figure stands in for the real one,
     # whose drawing the tests above check value by value.
-    from mml4_lib.plotting.render import new_figure
-
-    def tiny_setup():
-        fig = new_figure(1, 0.5, 20)
-        return {"fig": fig, "text": fig.text(0, 0, "")}
-
-    def tiny_update(state, scale, activation, depth):
-        state["text"].set_text(f"{scale}{activation}{depth}")
-
-    monkeypatch.setattr(ie, "setup_init", tiny_setup)
-    monkeypatch.setattr(ie, "update_init", tiny_update)
+    stand_in_figure(monkeypatch, ie, "setup_init", "update_init")
     ex = ie.make_initialization_explorer(mode="static")
     n = len(ie.SCALES) * len(ie.ACTIVATIONS) * len(ie.DEPTHS)
     assert len(ex.frames) == n and ex.errors == []

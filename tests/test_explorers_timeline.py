@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from explorer_support import stand_in_figure
 
 from mml4_lib.activations import activation_class  # noqa: E402
 from mml4_lib.explorers import timeline as te  # noqa: E402
@@ -89,17 +90,7 @@ def test_live_explorer_redraws_on_each_control():
 
 def test_static_mode_renders_every_combination(monkeypatch):
     # Frames and links only: a trivial figure stands in for the real one (tested above).
-    from mml4_lib.plotting.render import new_figure
-
-    def tiny_setup():
-        fig = new_figure(1, 0.5, 20)
-        return {"fig": fig, "text": fig.text(0, 0, "")}
-
-    def tiny_update(state, activation, scale, step):
-        state["text"].set_text(f"{activation}{scale}{step}")
-
-    monkeypatch.setattr(te, "setup_timeline", tiny_setup)
-    monkeypatch.setattr(te, "update_timeline", tiny_update)
+    stand_in_figure(monkeypatch, te, "setup_timeline", "update_timeline")
     ex = te.make_timeline_explorer(mode="static")
     n = len(tl.ACTIVATIONS) * len(tl.SCALES) * len(tl.SNAPSHOTS)
     assert len(ex.frames) == n and ex.errors == []

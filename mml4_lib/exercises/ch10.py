@@ -31,6 +31,18 @@ def _same(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
+def _forward_output(dropout_forward, x, p, *, training, seed, name):
+    """The learner's dropout_forward on a copy of x: (out, None), or (None, the hint) if the
+    call fails or its result is not an array of x's shape."""
+    got, fb = attempt(dropout_forward, x.copy(), p, training=training,
+                      rng=np.random.default_rng(seed))
+    if fb is None:
+        got, fb = as_array(got, name, shape=x.shape)
+    if fb is None and got.shape != x.shape:
+        fb = hint(f"{name}: shape {x.shape} expected, got {got.shape}")
+    return (None, fb) if fb is not None else (got, None)
+
+
 def _check_eval(got, x, p) -> Feedback | None:
     """Hints for eval mode, where inverted dropout must return x unchanged."""
     if _same(got, x):
@@ -56,25 +68,17 @@ def check_dropout_forward(dropout_forward) -> Feedback:
     Introduced in chapter 10.
     """
     x, p = _forward_data()
-    got, fb = attempt(dropout_forward, x.copy(), p, training=False,
-                      rng=np.random.default_rng(0))
-    if fb is None:
-        got, fb = as_array(got, "out (training=False)", shape=x.shape)
+    got, fb = _forward_output(dropout_forward, x, p, training=False, seed=0,
+                              name="out (training=False)")
     if fb is not None:
         return fb
-    if got.shape != x.shape:
-        return hint(f"out (training=False): shape {x.shape} expected, got {got.shape}")
     bad = _check_eval(got, x, p)
     if bad is not None:
         return bad
 
-    got, fb = attempt(dropout_forward, x.copy(), p, training=True, rng=np.random.default_rng(1))
-    if fb is None:
-        out, fb = as_array(got, "out", shape=x.shape)
+    out, fb = _forward_output(dropout_forward, x, p, training=True, seed=1, name="out")
     if fb is not None:
         return fb
-    if out.shape != x.shape:
-        return hint(f"out: shape {x.shape} expected, got {out.shape}")
     kept = out != 0
     share = kept.mean()
     if share == 1:
@@ -119,14 +123,9 @@ def check_dropout_forward(dropout_forward) -> Feedback:
 
     masks = {}
     for label, seed in (("same", 1), ("other", 2)):
-        again, fb = attempt(dropout_forward, x.copy(), p, training=True,
-                            rng=np.random.default_rng(seed))
-        if fb is None:
-            again, fb = as_array(again, "out", shape=x.shape)
+        again, fb = _forward_output(dropout_forward, x, p, training=True, seed=seed, name="out")
         if fb is not None:
             return fb
-        if again.shape != x.shape:
-            return hint(f"out: shape {x.shape} expected, got {again.shape}")
         masks[label] = again != 0
     if not np.array_equal(masks["same"], kept):
         return hint("two generators with the same seed gave different masks: draw the mask "

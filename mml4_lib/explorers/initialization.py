@@ -30,9 +30,16 @@ from mml4_lib.plotting import (
     PLAYGROUND_ORANGE,
     chance_line,
     scale_label,
-    set_ridge,
 )
 from mml4_lib.plotting.render import new_figure
+from mml4_lib.plotting.ridges import (
+    activation_axis,
+    gradient_log_axis,
+    ridge_rows,
+    set_activation_ticks,
+    set_ridge,
+    style_ridge_axes,
+)
 from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATIONS", "setup_init", "update_init",
@@ -93,15 +100,13 @@ def setup_init():
         animated.append(t)
         return t
 
-    act_stairs, grad_stairs, act_notes, grad_notes, row_labels = [], [], [], [], []
-    zeros = np.zeros(2)
+    act_stairs = ridge_rows(ax_act, MAX_DEPTH, PLAYGROUND_BLUE)
+    grad_stairs = ridge_rows(ax_grad, MAX_DEPTH, PLAYGROUND_ORANGE)
+    for pair in zip(act_stairs, grad_stairs, strict=True):
+        animated += pair
+    act_notes, grad_notes, row_labels = [], [], []
     ax_act_y, ax_grad_y = ax_act.get_yaxis_transform(), ax_grad.get_yaxis_transform()
     for _ in range(MAX_DEPTH):
-        act_stairs.append(ax_act.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_BLUE,
-                                        linewidth=1.2, baseline=None))
-        grad_stairs.append(ax_grad.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_ORANGE,
-                                          linewidth=1.2, baseline=None))
-        animated += [act_stairs[-1], grad_stairs[-1]]
         # Notes in axes-x / data-y coordinates: right of each ridge, in the gutter.
         act_notes.append(text(ax_act, 1.03, 0, transform=ax_act_y, va="center",
                               family="monospace"))
@@ -109,26 +114,13 @@ def setup_init():
         row_labels.append(text(ax_act, -0.03, 0, transform=ax_act_y, va="center", ha="right"))
     header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom",
                   family="monospace")
-    x_axis = ax_act.get_xaxis_transform()
-    tick_labels = [text(ax_act, 0, -0.03, transform=x_axis, va="top", ha="center")
-                   for _ in range(4)]
-    (tick_marks,) = ax_act.plot([], [], "|", color="k", markersize=4, transform=x_axis)
-    animated.append(tick_marks)
-    for ax in (ax_act, ax_grad):
-        ax.tick_params(labelsize=8, length=2)
-        ax.set_ylim(0, MAX_DEPTH)
-        ax.set_yticks([])
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    ax_act.set_xlim(0, 1)
-    ax_act.set_xticks([])
+    tick_labels, tick_marks = activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    animated += [*tick_labels, tick_marks]
+    style_ridge_axes((ax_act, ax_grad), MAX_DEPTH, labelsize=8)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=14)
     ax_act.set_title("activations at init", fontsize=8.5, loc="left")
     ax_grad.set_title("log10 |dL/dW| at init", fontsize=8.5, loc="left")
-    glo, ghi = GRAD_LOG_RANGE
-    ticks = np.arange(glo, ghi + 1, 4)
-    ax_grad.set_xticks(ticks, [f"<={t:.0f}" if t == glo else f"{t:.0f}" for t in ticks])
-    ax_grad.set_xlim(glo, ghi)
+    gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
     ax_grad.text(1.03, 1.0, "norm", transform=ax_grad.transAxes, fontsize=7.5, va="bottom",
                  color=_TEXT)
     chance_line(ax_loss)
@@ -179,14 +171,7 @@ def update_init(state, scale, activation, depth):
             state[key][l].set_text(s)
     unit = activation_class(activation)
     state["header"].set_text(f"  mean    std {unit.inactive_short}")
-    ticks = unit.ticks
-    u = [(t - lo) / (hi - lo) for t in ticks]
-    state["tick_marks"].set_data(u, np.zeros(len(u)))
-    for k, label in enumerate(state["tick_labels"]):
-        label.set_visible(k < len(ticks))
-        if k < len(ticks):
-            label.set_x(u[k])
-            label.set_text(f"{ticks[k]:g}")
+    set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
     state["loss_line"].set_data(np.arange(len(run["loss"])), np.minimum(run["loss"], 5.0))
     state["loss_text"].set_text(loss_note(run, diag["loss"]))
     state["loss_text"].set_color(ERROR_RED if run["diverged_at"] is not None else _TEXT)

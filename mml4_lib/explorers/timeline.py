@@ -29,10 +29,18 @@ from mml4_lib.plotting import (
     ERROR_RED,
     PLAYGROUND_BLUE,
     PLAYGROUND_ORANGE,
+    chance_line,
     scale_label,
-    set_ridge,
 )
 from mml4_lib.plotting.render import new_figure
+from mml4_lib.plotting.ridges import (
+    activation_axis,
+    gradient_log_axis,
+    ridge_rows,
+    set_activation_ticks,
+    set_ridge,
+    style_ridge_axes,
+)
 from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["RULE_OF_THUMB", "setup_timeline", "update_timeline", "ratio_note",
@@ -85,15 +93,13 @@ def setup_timeline():
         animated.append(t)
         return t
 
-    zeros = np.zeros(2)
-    act_stairs, grad_stairs, act_notes, ratio_notes = [], [], [], []
+    act_stairs = ridge_rows(ax_act, DEPTH, PLAYGROUND_BLUE)
+    grad_stairs = ridge_rows(ax_grad, DEPTH, PLAYGROUND_ORANGE)
+    for pair in zip(act_stairs, grad_stairs, strict=True):
+        animated += pair
+    act_notes, ratio_notes = [], []
     act_y = ax_act.get_yaxis_transform()
     for l in range(DEPTH):
-        act_stairs.append(ax_act.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_BLUE,
-                                        linewidth=1.2, baseline=None))
-        grad_stairs.append(ax_grad.stairs(zeros, [0, 0.5, 1], color=PLAYGROUND_ORANGE,
-                                          linewidth=1.2, baseline=None))
-        animated += [act_stairs[-1], grad_stairs[-1]]
         act_notes.append(text(ax_act, 1.03, DEPTH - 1 - l + 0.3, transform=act_y,
                               va="center", family="monospace"))
         ratio_notes.append(text(ax_ratio, RATIO_LOG_RANGE[1] - 0.2, DEPTH - 1 - l + 0.5,
@@ -105,31 +111,18 @@ def setup_timeline():
     text(ax_act, 1.03, 1.0, "   std  sat", transform=ax_act.transAxes, va="bottom",
          family="monospace")
     header = animated[-1]
-    x_axis = ax_act.get_xaxis_transform()
-    tick_labels = [text(ax_act, 0, -0.03, transform=x_axis, va="top", ha="center")
-                   for _ in range(4)]
-    (tick_marks,) = ax_act.plot([], [], "|", color="k", markersize=4, transform=x_axis)
-    animated.append(tick_marks)
-    for ax in (ax_act, ax_grad, ax_ratio):
-        ax.tick_params(labelsize=7.5, length=2)
-        ax.set_ylim(0, DEPTH)
-        ax.set_yticks([])
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    ax_act.set_xlim(0, 1)
-    ax_act.set_xticks([])
+    tick_labels, tick_marks = activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    animated += [*tick_labels, tick_marks]
+    style_ridge_axes((ax_act, ax_grad, ax_ratio), DEPTH, labelsize=7.5)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=10)
     ax_act.set_title("activations", fontsize=8.5, loc="left")
     ax_grad.set_title("log10 |dL/dW|", fontsize=8.5, loc="left")
-    glo, ghi = GRAD_LOG_RANGE
-    ticks = np.arange(glo, ghi + 1, 4)
-    ax_grad.set_xticks(ticks, [f"<={t:.0f}" if t == glo else f"{t:.0f}" for t in ticks])
-    ax_grad.set_xlim(glo, ghi)
+    gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
     ax_ratio.axvline(RULE_OF_THUMB, color="0.6", linewidth=0.8, linestyle="--")
     ax_ratio.set_xlim(*RATIO_LOG_RANGE)
     ax_ratio.set_xticks([-9, -6, -3, 0])
     ax_ratio.set_title("log10 |dW|/|W|", fontsize=8.5, loc="left")
-    ax_loss.axhline(np.log(2), color="0.6", linewidth=0.8, linestyle="--")
+    chance_line(ax_loss)
     (loss_line,) = ax_loss.plot([], [], color="k", linewidth=1.3)
     step_line = ax_loss.axvline(0, color=PLAYGROUND_BLUE, linewidth=1.0)
     animated += [loss_line, step_line]
@@ -166,13 +159,7 @@ def update_timeline(state, activation, scale, step):
     state["step_line"].set_xdata([step, step])
     lo, hi = ACT_RANGES[activation]
     state["header"].set_text(f"   std {unit.inactive_short}")
-    u = [(t - lo) / (hi - lo) for t in unit.ticks]
-    state["tick_marks"].set_data(u, np.zeros(len(u)))
-    for k, tick in enumerate(state["tick_labels"]):
-        tick.set_visible(k < len(u))
-        if k < len(u):
-            tick.set_x(u[k])
-            tick.set_text(f"{unit.ticks[k]:g}")
+    set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
     shot = run["snapshots"].get(step)
     state["description"] = describe_timeline(run, shot, unit, weights, step)
     if shot is None:  # the run diverged before this step: nothing left to show per layer

@@ -2,8 +2,9 @@
 
 The package: this module (heat maps, decision boundaries, loss curves, histograms, activation
 functions, network drawings), ``palette`` (the colours and the Axes check), ``render`` (figures
-to PNG: the one renderer of the explorers and the playground), ``diagrams`` (schematic
-pictures), ``value_graph`` (a scalar computational graph).
+to PNG: the one renderer of the explorers and the playground), ``ridges`` (a histogram per
+layer, stacked: chapter 8's explorers), ``diagrams`` (schematic pictures), ``value_graph`` (a
+scalar computational graph).
 
 Explorers build a figure once and then change the returned artists in place (``set_data``,
 ``set_offsets``, ``set_linewidth``) through the ``update_*`` companions, which is much faster
@@ -32,6 +33,7 @@ from mml4_lib.plotting.palette import (
     ZERO_GREY,
     check_ax,
 )
+from mml4_lib.plotting.ridges import set_ridge
 
 __all__ = [
     "ERROR_RED",
@@ -467,27 +469,6 @@ def update_activation_histograms(artists, activations, *, saturation=None):
 
 
 # ----------------------------------------------------------------------------- activations
-def set_ridge(stairs, counts, edges, base, height, *, fill=0.85):
-    """Put one histogram into a row of a ridge plot: the tallest bin is `fill` of the row.
-
-    The explorers draw one row per layer (a ``StepPatch`` from ``ax.stairs``) and move the
-    histogram of each layer into its row with this. Args: stairs a StepPatch; counts (B,);
-    edges (B + 1,); base the row's bottom and height its height in data units; fill in (0, 1].
-    Returns the StepPatch. Chapter 8.
-    """
-    counts = np.asarray(counts, dtype=np.float64)
-    edges = np.asarray(edges, dtype=np.float64)
-    if counts.ndim != 1 or edges.shape != (len(counts) + 1,):
-        raise ValueError(f"edges must have one entry more than counts ({len(counts)} + 1), "
-                         f"got counts {counts.shape} and edges {edges.shape}")
-    if not 0 < fill <= 1:
-        raise ValueError(f"fill must be in (0, 1], got {fill!r}")
-    top = counts.max() if len(counts) else 0
-    heights = counts / top * (fill * height) if top > 0 else np.zeros(len(counts))
-    stairs.set_data(base + heights, edges, baseline=base)
-    return stairs
-
-
 def plot_activation_function(ax, activation, *, zlim=(-5.0, 5.0), derivative=True, n=401):
     """Plot an activation h(z) and, dashed, its derivative h'(z) over zlim.
 

@@ -1,0 +1,102 @@
+"""Ridge plots: one histogram per hidden layer, stacked, layer 1 at the top (chapter 8).
+
+The initialization and training-timeline explorers build their ridge panels once from these
+pieces and change only the returned artists per frame:
+
+- ``ridge_rows``: one empty histogram (a ``StepPatch``) per row of an Axes;
+- ``set_ridge``: moves a layer's histogram into its row;
+- ``activation_axis`` and ``set_activation_ticks``: an activation axis that runs over [0, 1],
+  each activation's plotting range mapped onto it, so one figure serves every activation and
+  only the tick labels change;
+- ``gradient_log_axis``: the log10 |dL/dW| axis, its first bin collecting everything smaller;
+- ``style_ridge_axes``: fixed limits, no y ticks, no top and right frame.
+"""
+
+import numpy as np
+
+from mml4_lib.plotting.palette import check_ax
+
+__all__ = ["ridge_rows", "set_ridge", "activation_axis", "set_activation_ticks",
+           "gradient_log_axis", "style_ridge_axes"]
+
+
+def ridge_rows(ax, rows, color):
+    """`rows` empty histograms (StepPatch, unfilled) on ax, to be filled by ``set_ridge``."""
+    check_ax(ax)
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or rows < 1:
+        raise ValueError(f"rows must be an integer >= 1, got {rows!r}")
+    return [ax.stairs(np.zeros(2), [0, 0.5, 1], color=color, linewidth=1.2, baseline=None)
+            for _ in range(rows)]
+
+
+def set_ridge(stairs, counts, edges, base, height, *, fill=0.85):
+    """Put one histogram into a row of a ridge plot: the tallest bin is `fill` of the row.
+
+    The explorers draw one row per layer (a ``StepPatch`` from ``ridge_rows``) and move the
+    histogram of each layer into its row with this. Args: stairs a StepPatch; counts (B,);
+    edges (B + 1,); base the row's bottom and height its height in data units; fill in (0, 1].
+    Returns the StepPatch. Chapter 8.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.float64)
+    if counts.ndim != 1 or edges.shape != (len(counts) + 1,):
+        raise ValueError(f"edges must have one entry more than counts ({len(counts)} + 1), "
+                         f"got counts {counts.shape} and edges {edges.shape}")
+    if not 0 < fill <= 1:
+        raise ValueError(f"fill must be in (0, 1], got {fill!r}")
+    top = counts.max() if len(counts) else 0
+    heights = counts / top * (fill * height) if top > 0 else np.zeros(len(counts))
+    stairs.set_data(base + heights, edges, baseline=base)
+    return stairs
+
+
+def activation_axis(ax, *, max_ticks=4, **text_kw):
+    """Make ax's x axis the [0, 1] activation axis; return (tick labels, tick marks) to animate.
+
+    The labels (``max_ticks`` empty Texts below the axis, drawn with ``text_kw``) and the marks
+    (one Line2D) are set per activation by ``set_activation_ticks``.
+    """
+    check_ax(ax)
+    x_axis = ax.get_xaxis_transform()
+    labels = [ax.text(0, -0.03, "", transform=x_axis, va="top", ha="center", **text_kw)
+              for _ in range(max_ticks)]
+    (marks,) = ax.plot([], [], "|", color="k", markersize=4, transform=x_axis)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([])
+    return labels, marks
+
+
+def set_activation_ticks(labels, marks, ticks, value_range):
+    """Show `ticks` (activation values) on an ``activation_axis`` mapped from value_range."""
+    lo, hi = value_range
+    if len(ticks) > len(labels):
+        raise ValueError(f"ticks must be at most {len(labels)} values (the axis's labels), "
+                         f"got {len(ticks)}")
+    u = [(t - lo) / (hi - lo) for t in ticks]
+    marks.set_data(u, np.zeros(len(u)))
+    for k, label in enumerate(labels):
+        label.set_visible(k < len(u))
+        if k < len(u):
+            label.set_x(u[k])
+            label.set_text(f"{ticks[k]:g}")
+
+
+def gradient_log_axis(ax, log_range, *, step=4):
+    """The log10 |dL/dW| axis over log_range: a tick every `step`, the first one "<=" (its bin
+    also holds every smaller gradient, and exact zeros)."""
+    check_ax(ax)
+    glo, ghi = log_range
+    ticks = np.arange(glo, ghi + 1, step)
+    ax.set_xticks(ticks, [f"<={t:.0f}" if t == glo else f"{t:.0f}" for t in ticks])
+    ax.set_xlim(glo, ghi)
+
+
+def style_ridge_axes(axes, rows, *, labelsize):
+    """Each Axes: rows 0..rows on y without ticks, no top and right frame, small tick labels."""
+    for ax in axes:
+        check_ax(ax)
+        ax.tick_params(labelsize=labelsize, length=2)
+        ax.set_ylim(0, rows)
+        ax.set_yticks([])
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
