@@ -467,7 +467,23 @@ class Tanh(_SavesOutput):
         return dout * (1 - out * out)
 
 
-class ReLU(Activation):
+class _OffBelowZero(Activation):
+    """The ReLU family (ReLU, Leaky ReLU, GELU, SiLU): off where out <= 0, i.e. x <= 0.
+
+    They share one output axis, -0.5 to 3.5 (3.5 standard deviations of a unit-variance z on
+    the positive side; GELU's and SiLU's dips fit), so their histograms compare bin by bin.
+    """
+
+    plot_range = (-0.5, 3.5)
+    ticks = (0.0, 1.0, 2.0, 3.0)
+    inactive_word, inactive_short = "off", "off"
+
+    @staticmethod
+    def inactive(a):
+        return np.asarray(a) <= 0
+
+
+class ReLU(_OffBelowZero):
     """ReLU module: out = max(x, 0); backward dx = dout where x > 0, else 0.
 
     x: (N, D) -> out: (N, D). Off (not saturated: its slope is 1 however large x is) where
@@ -476,15 +492,8 @@ class ReLU(Activation):
 
     name, label = "relu", "ReLU"
     output_range = (0.0, math.inf)
-    plot_range = (-0.5, 3.5)
-    ticks = (0.0, 1.0, 2.0, 3.0)
-    inactive_word, inactive_short = "off", "off"
     moment_factor = 0.5
     gain = math.sqrt(2.0)
-
-    @staticmethod
-    def inactive(a):
-        return np.asarray(a) <= 0
 
     def __init__(self):
         super().__init__()
@@ -500,7 +509,7 @@ class ReLU(Activation):
         return dout * mask
 
 
-class LeakyReLU(Activation):
+class LeakyReLU(_OffBelowZero):
     """Leaky ReLU module: out = x where x > 0, else alpha * x; dx = dout * (1 or alpha).
 
     x: (N, D) -> out: (N, D); 0 <= alpha < 1. Off where out <= 0 (the side with slope
@@ -510,16 +519,9 @@ class LeakyReLU(Activation):
     """
 
     name, label = "leaky_relu", "Leaky ReLU"
-    plot_range = (-0.5, 3.5)
-    ticks = (0.0, 1.0, 2.0, 3.0)
-    inactive_word, inactive_short = "off", "off"
     alpha = 0.01
     moment_factor = (1 + alpha**2) / 2
     gain = math.sqrt(2 / (1 + alpha**2))
-
-    @staticmethod
-    def inactive(a):
-        return np.asarray(a) <= 0
 
     def __init__(self, alpha=0.01):
         super().__init__()
@@ -598,7 +600,7 @@ class ELU(_SavesOutput):
         return dout * np.where(out > 0, 1, out + 1)
 
 
-class GELU(Activation):
+class GELU(_OffBelowZero):
     """GELU module, exact form: out = x Phi(x); backward dx = dout * (Phi(x) + x phi(x)).
 
     x: (N, D) -> out: (N, D); keeps x (clipped to +-40) and Phi(x), so that backward adds
@@ -610,14 +612,6 @@ class GELU(Activation):
 
     name, label = "gelu", "GELU"
     output_range = (-0.16997120747990366, math.inf)  # the minimum, at x = -0.7518 (tested)
-    # ReLU's range, so the histograms compare bin by bin with ReLU's; the dip fits in it.
-    plot_range = (-0.5, 3.5)
-    ticks = (0.0, 1.0, 2.0, 3.0)
-    inactive_word, inactive_short = "off", "off"
-
-    @staticmethod
-    def inactive(a):
-        return np.asarray(a) <= 0
 
     def __init__(self):
         super().__init__()
@@ -632,7 +626,7 @@ class GELU(Activation):
         return dout * _gelu_slope(self.clipped, self._saved(self.cdf, dout))
 
 
-class SiLU(Activation):
+class SiLU(_OffBelowZero):
     """SiLU (Swish) module: out = x sigma(x); backward dx = dout * sigma(x) (1 + x sigma(-x)).
 
     x: (N, D) -> out: (N, D); keeps x (clipped to +-800) and sigma(x), so that backward needs
@@ -643,13 +637,6 @@ class SiLU(Activation):
 
     name, label = "silu", "SiLU"
     output_range = (-0.2784645427610738, math.inf)  # the minimum, at x = -1.2785 (tested)
-    plot_range = (-0.5, 3.5)  # as ReLU's and GELU's
-    ticks = (0.0, 1.0, 2.0, 3.0)
-    inactive_word, inactive_short = "off", "off"
-
-    @staticmethod
-    def inactive(a):
-        return np.asarray(a) <= 0
 
     def __init__(self):
         super().__init__()

@@ -29,17 +29,10 @@ from mml4_lib.plotting import (
     PLAYGROUND_BLUE,
     PLAYGROUND_ORANGE,
     chance_line,
+    ridges,
     scale_label,
 )
 from mml4_lib.plotting.render import new_figure
-from mml4_lib.plotting.ridges import (
-    activation_axis,
-    gradient_log_axis,
-    ridge_rows,
-    set_activation_ticks,
-    set_ridge,
-    style_ridge_axes,
-)
 from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["SCALES", "DEPTHS", "MAX_DEPTH", "ACTIVATIONS", "setup_init", "update_init",
@@ -100,8 +93,8 @@ def setup_init():
         animated.append(t)
         return t
 
-    act_stairs = ridge_rows(ax_act, MAX_DEPTH, PLAYGROUND_BLUE)
-    grad_stairs = ridge_rows(ax_grad, MAX_DEPTH, PLAYGROUND_ORANGE)
+    act_stairs = ridges.ridge_rows(ax_act, MAX_DEPTH, PLAYGROUND_BLUE)
+    grad_stairs = ridges.ridge_rows(ax_grad, MAX_DEPTH, PLAYGROUND_ORANGE)
     for pair in zip(act_stairs, grad_stairs, strict=True):
         animated += pair
     act_notes, grad_notes, row_labels = [], [], []
@@ -114,13 +107,13 @@ def setup_init():
         row_labels.append(text(ax_act, -0.03, 0, transform=ax_act_y, va="center", ha="right"))
     header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom",
                   family="monospace")
-    tick_labels, tick_marks = activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=7.5, color=_TEXT)
     animated += [*tick_labels, tick_marks]
-    style_ridge_axes((ax_act, ax_grad), MAX_DEPTH, labelsize=8)
+    ridges.style_ridge_axes((ax_act, ax_grad), MAX_DEPTH, labelsize=8)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=14)
     ax_act.set_title("activations at init", fontsize=8.5, loc="left")
     ax_grad.set_title("log10 |dL/dW| at init", fontsize=8.5, loc="left")
-    gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
+    ridges.gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
     ax_grad.text(1.03, 1.0, "norm", transform=ax_grad.transAxes, fontsize=7.5, va="bottom",
                  color=_TEXT)
     chance_line(ax_loss)
@@ -159,10 +152,10 @@ def update_init(state, scale, activation, depth):
         if not visible:
             continue
         base = (depth - 1 - l) * height  # layer 1 at the top
-        set_ridge(state["act_stairs"][l], diag["act_hist"][l], act_edges, base, height,
-                  fill=_ROW)
-        set_ridge(state["grad_stairs"][l], diag["grad_hist"][l], diag["grad_edges"], base,
-                  height, fill=_ROW)
+        ridges.set_ridge(state["act_stairs"][l], diag["act_hist"][l], act_edges, base, height,
+                         fill=_ROW)
+        ridges.set_ridge(state["grad_stairs"][l], diag["grad_hist"][l], diag["grad_edges"], base,
+                         height, fill=_ROW)
         y = base + 0.3 * height
         for key, s in (("act_notes", layer_note(diag, l)),
                        ("grad_notes", short_number(diag["grad_norm"][l])),
@@ -171,7 +164,7 @@ def update_init(state, scale, activation, depth):
             state[key][l].set_text(s)
     unit = activation_class(activation)
     state["header"].set_text(f"  mean    std {unit.inactive_short}")
-    set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
+    ridges.set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
     state["loss_line"].set_data(np.arange(len(run["loss"])), np.minimum(run["loss"], 5.0))
     state["loss_text"].set_text(loss_note(run, diag["loss"]))
     state["loss_text"].set_color(ERROR_RED if run["diverged_at"] is not None else _TEXT)

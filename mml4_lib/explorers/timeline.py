@@ -30,17 +30,10 @@ from mml4_lib.plotting import (
     PLAYGROUND_BLUE,
     PLAYGROUND_ORANGE,
     chance_line,
+    ridges,
     scale_label,
 )
 from mml4_lib.plotting.render import new_figure
-from mml4_lib.plotting.ridges import (
-    activation_axis,
-    gradient_log_axis,
-    ridge_rows,
-    set_activation_ticks,
-    set_ridge,
-    style_ridge_axes,
-)
 from mml4_lib.widgets import Explorer, choice, slider
 
 __all__ = ["RULE_OF_THUMB", "setup_timeline", "update_timeline", "ratio_note",
@@ -93,8 +86,8 @@ def setup_timeline():
         animated.append(t)
         return t
 
-    act_stairs = ridge_rows(ax_act, DEPTH, PLAYGROUND_BLUE)
-    grad_stairs = ridge_rows(ax_grad, DEPTH, PLAYGROUND_ORANGE)
+    act_stairs = ridges.ridge_rows(ax_act, DEPTH, PLAYGROUND_BLUE)
+    grad_stairs = ridges.ridge_rows(ax_grad, DEPTH, PLAYGROUND_ORANGE)
     for pair in zip(act_stairs, grad_stairs, strict=True):
         animated += pair
     act_notes, ratio_notes = [], []
@@ -111,13 +104,13 @@ def setup_timeline():
     text(ax_act, 1.03, 1.0, "   std  sat", transform=ax_act.transAxes, va="bottom",
          family="monospace")
     header = animated[-1]
-    tick_labels, tick_marks = activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=7.5, color=_TEXT)
     animated += [*tick_labels, tick_marks]
-    style_ridge_axes((ax_act, ax_grad, ax_ratio), DEPTH, labelsize=7.5)
+    ridges.style_ridge_axes((ax_act, ax_grad, ax_ratio), DEPTH, labelsize=7.5)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=10)
     ax_act.set_title("activations", fontsize=8.5, loc="left")
     ax_grad.set_title("log10 |dL/dW|", fontsize=8.5, loc="left")
-    gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
+    ridges.gradient_log_axis(ax_grad, GRAD_LOG_RANGE)
     ax_ratio.axvline(RULE_OF_THUMB, color="0.6", linewidth=0.8, linestyle="--")
     ax_ratio.set_xlim(*RATIO_LOG_RANGE)
     ax_ratio.set_xticks([-9, -6, -3, 0])
@@ -159,7 +152,7 @@ def update_timeline(state, activation, scale, step):
     state["step_line"].set_xdata([step, step])
     lo, hi = ACT_RANGES[activation]
     state["header"].set_text(f"   std {unit.inactive_short}")
-    set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
+    ridges.set_activation_ticks(state["tick_labels"], state["tick_marks"], unit.ticks, (lo, hi))
     shot = run["snapshots"].get(step)
     state["description"] = describe_timeline(run, shot, unit, weights, step)
     if shot is None:  # the run diverged before this step: nothing left to show per layer
@@ -179,8 +172,9 @@ def update_timeline(state, activation, scale, step):
     act_edges = (run["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
     for l in range(DEPTH):
         base = DEPTH - 1 - l  # layer 1 at the top
-        set_ridge(state["act_stairs"][l], shot["act_hist"][l], act_edges, base, 1.0)
-        set_ridge(state["grad_stairs"][l], shot["grad_hist"][l], run["grad_edges"], base, 1.0)
+        ridges.set_ridge(state["act_stairs"][l], shot["act_hist"][l], act_edges, base, 1.0)
+        ridges.set_ridge(state["grad_stairs"][l], shot["grad_hist"][l], run["grad_edges"], base,
+                         1.0)
         state["act_notes"][l].set_text(f"{shot['std'][l]:6.2g} "
                                        f"{100 * shot['saturation'][l]:3.0f}%")
         state["ratio_notes"][l].set_text(ratio_note(shot["log_ratio"][l]))

@@ -33,7 +33,6 @@ from mml4_lib.plotting.palette import (
     ZERO_GREY,
     check_ax,
 )
-from mml4_lib.plotting.ridges import set_ridge
 
 __all__ = [
     "ERROR_RED",
@@ -53,7 +52,6 @@ __all__ = [
     "plot_activation_histograms",
     "update_activation_histograms",
     "plot_activation_function",
-    "set_ridge",
     "draw_network",
     "update_network",
 ]
