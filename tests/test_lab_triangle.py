@@ -44,3 +44,29 @@ def test_match_sides_finds_the_sides_themselves():
 def test_bad_input_is_named(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_chapter_2_quotes_the_whole_body_without_its_checks():
+    # Chapter 2 shows make_triangle with `:lines: 1, 17-` ("without its argument checks it is
+    # four lines"): fixed line numbers, which a new docstring line or check would shift
+    # silently. The quoted lines must be the signature and exactly the computation.
+    import inspect
+    import json
+    import re
+
+    from project_files import ROOT
+
+    notebook = json.loads((ROOT / "chapters" / "02_composing_linear_models.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in notebook["cells"])
+    quote = re.search(r":pyobject: make_triangle\n:lines: ([^\n]+)\n", text)
+    assert quote, "chapter 2 no longer quotes make_triangle with :lines:"
+    source = inspect.getsource(make_triangle).splitlines()
+    shown = []
+    for part in quote.group(1).split(","):
+        first, _, last = part.strip().partition("-")
+        stop = len(source) if _ and not last else int(last or first)
+        shown += source[int(first) - 1:stop]
+    assert shown[0].startswith("def make_triangle(")
+    body = [line.strip() for line in shown[1:]]
+    assert len(body) == 4 and body[-1] == "return X, y", body
+    assert not any("check" in line or "raise" in line or '"""' in line for line in body), body
