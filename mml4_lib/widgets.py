@@ -32,11 +32,14 @@ returns a string (for example "diverged at epoch 12"), the figure shows that mes
 Introduced on the page "How the interactive figures work" (chapters/explorers.ipynb).
 """
 
+import functools
 import html
 import itertools
+import json
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 import ipywidgets as widgets
 import numpy as np
@@ -235,6 +238,41 @@ def image_layout(fig):
     """
     width = round(fig.get_figwidth() * fig.get_dpi())
     return widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+
+
+@functools.cache
+def live_script():
+    """The script shown after every live explorer: names its controls, shows keyboard focus.
+
+    An ``IPython.display.Javascript`` of mml4_lib/assets/live-widgets.js (package data), called
+    with the text of widgets-a11y.css, the focus styles the book's widget bundle has too. In a
+    running kernel ipywidgets' own views draw the controls and give the Play buttons and the
+    slider handles no name a screen reader can announce; the script names them (the static book's
+    bundle does it in its views) and keeps the names in step. Nothing is loaded from the network.
+    """
+    from IPython.display import Javascript
+
+    assets = resources.files(__package__).joinpath("assets")
+    script = assets.joinpath("live-widgets.js").read_text(encoding="utf-8")
+    css = assets.joinpath("widgets-a11y.css").read_text(encoding="utf-8")
+    return Javascript(f"{script}({json.dumps(css)});")
+
+
+def show(widget, mode):
+    """Display an explorer's widget in a notebook; live, with ``live_script()`` after it.
+
+    widget: the ipywidgets widget to show; mode: "live" or "static" (the static book names
+    its controls in its own widget bundle, so it gets the widget alone).
+    """
+    from IPython.display import display
+
+    if not isinstance(widget, widgets.Widget):
+        raise TypeError(f"widget must be an ipywidgets Widget, got {type(widget).__name__}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    display(widget)
+    if mode == "live":
+        display(live_script())
 
 
 class DescribedImage(widgets.Image):
@@ -441,8 +479,13 @@ class Explorer:
         return Renderer.of(self.state["fig"]).png(colors=colors)
 
     def _repr_mimebundle_(self, **kwargs):
-        # Displaying the explorer displays its widget: a cell can end with `explorer`.
+        # The explorer's representation is its widget's.
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        # Displaying the explorer (a cell can end with `explorer`) shows its widget and, live,
+        # the script that names its controls (IPython prefers this to _repr_mimebundle_).
+        show(self.widget, self.mode)
 
 
 def describe_frame(description, message, values):

@@ -72,6 +72,32 @@ def test_every_subpackage_is_installable():
     assert folders <= found, f"not installed as packages: {sorted(folders - found)}"
 
 
+def test_the_wheel_holds_every_data_file_of_the_package(tmp_path):
+    # Colab and a downloaded notebook get mml4_lib from a wheel: the quizzes and the live
+    # widgets' script (mml4_lib/assets) must be in it, not only in the checkout.
+    import pathlib
+    import shutil
+    import zipfile
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    src = tmp_path / "src"  # a copy: setuptools writes build/ and *.egg-info beside the sources
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, src)
+    shutil.copytree(root / "mml4_lib", src / "mml4_lib",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet",
+                    "wheel", "--no-deps", "--no-index", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path), str(src)], check=True)
+    (wheel,) = tmp_path.glob("mml4_lib-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = {p.relative_to(src).as_posix() for p in (src / "mml4_lib").rglob("*")
+            if p.is_file() and p.suffix != ".py"}
+    assert {"mml4_lib/assets/live-widgets.js", "mml4_lib/assets/widgets-a11y.css",
+            "mml4_lib/quizzes/ch01.json"} <= data
+    assert data <= names, f"not in the wheel: {sorted(data - names)}"
+
+
 def test_course_extra_has_what_the_notebooks_import_with_lower_bounds_only():
     # Colab installs mml4_lib[course]: an exact pin (==) or an upper bound on a package Colab
     # preinstalls would downgrade it and force a runtime restart.

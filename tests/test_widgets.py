@@ -1,6 +1,7 @@
 """mml4_lib.widgets and mml4_lib.explorers without a browser: live updates, static frames, links."""
 
 import io
+import json
 import subprocess
 import sys
 
@@ -295,6 +296,62 @@ def test_explorer_displays_as_its_widget():
     bundle = ex._repr_mimebundle_()
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == ex.widget.model_id
+
+
+@pytest.fixture
+def shown():
+    """shown(obj): the outputs a notebook cell shows for obj, as a list of mimebundles."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+
+    def show(obj):
+        with capture_output() as cap:
+            display(obj)
+        return [o.data for o in cap.outputs]
+
+    yield show
+    InteractiveShell.clear_instance()
+
+
+def test_a_live_explorer_shows_the_script_that_names_its_controls(shown):
+    from mml4_lib.playground import PlaygroundWidget
+
+    for obj in (toy("live"), PlaygroundWidget(dpi=30)):
+        widget, script = shown(obj)
+        assert widget["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+            obj.widget.model_id
+        assert script["application/javascript"] == W.live_script().data
+
+
+def test_a_static_explorer_shows_its_widget_only(shown):
+    # The static book's widget bundle names the controls itself.
+    (widget,) = shown(toy("static"))
+    assert set(widget) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
+
+
+def test_live_script_is_package_data_with_the_focus_styles_and_loads_nothing():
+    from importlib import resources
+
+    assets = resources.files("mml4_lib").joinpath("assets")
+    css = assets.joinpath("widgets-a11y.css").read_text(encoding="utf-8")
+    script = W.live_script().data
+    assert assets.joinpath("live-widgets.js").read_text(encoding="utf-8") in script
+    assert ":focus-visible" in css and json.dumps(css) in script
+    for name in ("aria-label", "aria-valuetext", "alt", "MutationObserver"):
+        assert name in script
+    # nothing from the network, no other script or module
+    for loader in ("http:", "https:", "fetch(", "import(", "XMLHttpRequest", "src ="):
+        assert loader not in script, loader
+
+
+def test_show_names_a_bad_argument():
+    with pytest.raises(TypeError, match="widget must be an ipywidgets Widget, got str"):
+        W.show("not a widget", "live")
+    with pytest.raises(ValueError, match="mode must be one of .* got 'book'"):
+        W.show(widgets.Label("x"), "book")
 
 
 def test_every_explorer_is_named_after_its_file():

@@ -26,6 +26,7 @@ from mml4_lib.widgets import (
     image_layout,
     play,
     resolve_mode,
+    show,
     slider,
 )
 
@@ -404,3 +405,7 @@ class PlaygroundWidget:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        # The widget, and the script that names its Play and slider controls (always live).
+        show(self.widget, "live")

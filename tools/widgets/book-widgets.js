@@ -25,8 +25,8 @@ import "@fortawesome/fontawesome-free/css/v4-shims.min.css";
 import "@lumino/widgets/style/index.css";
 import "@jupyter-widgets/controls/css/widgets-base.css";
 import "@jupyter-widgets/controls/css/labvariables.css";
-// The book's additions: visible keyboard focus on the controls.
-import "./a11y.css";
+// The book's additions: visible keyboard focus on the controls (shared with live kernels).
+import "../../mml4_lib/assets/widgets-a11y.css";
 
 import * as base from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
