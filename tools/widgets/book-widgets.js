@@ -55,6 +55,17 @@ import * as description from "@jupyter-widgets/controls/lib/widget_description";
 // original view names, so the state myst-nb saves into the pages uses them unchanged.
 // tests/test_browser_a11y.py runs axe-core over every page and drives an explorer by keyboard.
 
+// ipywidgets 8.1's DescriptionView writes `label.title = tooltip` even when a control has no
+// tooltip, and the DOM turns that null into the text "null": every description label got the
+// tooltip "null", which a mouse shows and a screen reader reads as the control's description.
+// (The live script, mml4_lib/assets/live-widgets.js, removes it in a kernel.)
+description.DescriptionView.prototype.updateTooltip = function updateTooltip() {
+  if (!this.label) return;
+  const tooltip = this.model.get("tooltip");
+  if (tooltip) this.label.title = tooltip;
+  else this.label.removeAttribute("title");
+};
+
 // An Image's text alternative is its tooltip (the explorers compute it from the numbers each
 // frame draws): `alt` for screen readers, `title` (as before) for the mouse.
 class ImageView extends image.ImageView {
