@@ -7,20 +7,31 @@ browser's colour scheme on a first visit). A critical or serious violation fails
 unless an entry of ALLOWED covers it: only the theme's and Sphinx's own markup, each with its
 reason. The counts per page and rule, allowed ones included, go to tests/artifacts/axe-<theme>.json.
 
-The keyboard test drives the first explorer of chapters/explorers.html with Tab and the arrow
+The keyboard test drives the first explorer with a Play of chapter 4 with Tab and the arrow
 keys, and its Play button with Enter and Space, and checks that the focus is visible.
 
-Uses the browser fixtures of conftest.py (the same server, offline routing and skip/fail rules).
+Uses the browser fixtures of conftest.py and the page helpers of browser_support.py (the same
+server, offline routing, skip/fail rules and waiting for widgets and MathJax).
 """
 
 import json
 import re
 
 import pytest
-from browser_support import HTML, NO_BOOK, PAGES, ROOT, unavailable
+from browser_support import (
+    ARTIFACTS,
+    CONTENT_PAGES,
+    HTML,
+    NO_BOOK,
+    ROOT,
+    image_after,
+    settle,
+    shown_image,
+    unavailable,
+    wait_for_widgets,
+)
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 THEMES = ["light", "dark"]
 FAILING = ("critical", "serious")
 
@@ -44,17 +55,6 @@ ALLOWED = [
      "option changes that markup"),
 ]
 
-VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
-WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
-  const area = v.previousElementSibling;
-  return area && area.classList.contains('widget-subarea')
-    && area.querySelector('.jupyter-widgets');
-})"""
-SETTLED = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-  await Promise.all(Array.from(document.images, i => i.decode().catch(() => null)));
-  return document.documentElement.dataset.theme;
-}"""
 # axe's violations, with each offending node's element matched against the allow-list.
 RUN_AXE = """async (allowed) => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -70,10 +70,6 @@ RUN_AXE = """async (allowed) => {
   }));
 }"""
 
-REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.IGNORECASE)
-CONTENT_PAGES = [p for p in PAGES
-                 if not REDIRECT.search((HTML / p).read_text(encoding="utf-8", errors="replace"))]
-
 
 def _require_axe():
     if not AXE.is_file():
@@ -85,9 +81,9 @@ def _open(context, url, theme):
     page = context.new_page()
     page.emulate_media(color_scheme=theme)
     page.goto(url, wait_until="load")
-    if page.locator(VIEW_SCRIPT).count():
-        page.wait_for_function(WIDGETS_RENDERED, arg=VIEW_SCRIPT, timeout=30_000)
-    shown = page.evaluate(SETTLED)
+    not_rendered = wait_for_widgets(page, timeout_ms=30_000)
+    assert not not_rendered, f"{url}: {not_rendered}"
+    shown = settle(page)
     assert shown == theme, f"{url}: the page shows the {shown!r} theme, expected {theme!r}"
     return page
 
@@ -148,14 +144,6 @@ MARK_TARGETS = """() => {
   areas[0].querySelector('.widget-slider .noUi-handle').dataset.kbdTarget = 'slider';
   return true;
 }"""
-# The explorer's shown frame: its alt text and a hash of its bytes.
-SHOWN = """async () => {
-  const area = document.querySelector('[data-kbd-explorer]');
-  const img = Array.from(area.querySelectorAll('img')).find(i => i.offsetParent !== null);
-  const bytes = await (await fetch(img.src)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return {alt: img.getAttribute('alt'), hash: Array.from(digest).join(',')};
-}"""
 FOCUSED = """() => {
   const e = document.activeElement;
   const s = getComputedStyle(e);
@@ -175,17 +163,6 @@ def _tab_to(page, target, limit=600):
     pytest.fail(f"{target}: not reached with {limit} presses of Tab")
 
 
-def _after(page, before, timeout_ms=3000):
-    """The shown frame once it differs from before (or the same after timeout_ms)."""
-    now = before
-    for _ in range(timeout_ms // 100):
-        page.wait_for_timeout(100)
-        now = page.evaluate(SHOWN)
-        if now["hash"] != before["hash"]:
-            break
-    return now
-
-
 @pytest.mark.browser
 def test_explorer_works_with_the_keyboard_only(book_url, browser_context):
     if not (HTML / KEYBOARD_PAGE).is_file():
@@ -193,14 +170,15 @@ def test_explorer_works_with_the_keyboard_only(book_url, browser_context):
     page = _open(browser_context, book_url + KEYBOARD_PAGE, "light")
     try:
         assert page.evaluate(MARK_TARGETS), f"{KEYBOARD_PAGE}: no explorer with a Play and a slider"
-        start = page.evaluate(SHOWN)
+        area = page.locator("[data-kbd-explorer]")
+        start = shown_image(area)
         assert start["alt"], "the shown frame has no alt text"
 
         play = _tab_to(page, "play")
         assert play["name"] == "Play"
         assert play["outline"] != "none" and play["width"] >= 2, f"focus not visible: {play}"
         page.keyboard.press("Enter")  # plays: the step advances, the frame and its alt change
-        playing = _after(page, start)
+        playing = image_after(page, area, start)
         assert page.evaluate(FOCUSED)["name"] == "Pause"
         page.keyboard.press("Space")  # pauses
         page.wait_for_timeout(300)
@@ -211,13 +189,13 @@ def test_explorer_works_with_the_keyboard_only(book_url, browser_context):
         slider = _tab_to(page, "slider")
         assert slider["name"], "the slider handle has no accessible name"
         assert slider["outline"] != "none" and slider["width"] >= 2, f"focus not visible: {slider}"
-        before = page.evaluate(SHOWN)
+        before = shown_image(area)
         page.keyboard.press("ArrowRight")
-        after = _after(page, before)
+        after = image_after(page, area, before)
         if after["hash"] == before["hash"]:  # the handle was at its right end
             page.keyboard.press("ArrowLeft")
             page.keyboard.press("ArrowLeft")
-            after = _after(page, before)
+            after = image_after(page, area, before)
         moved = page.evaluate(FOCUSED)
         assert after["hash"] != before["hash"], "the arrow key did not change the frame"
         assert after["alt"] and after["alt"] != before["alt"], "the alt text did not follow"
