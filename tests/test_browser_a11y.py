@@ -259,6 +259,15 @@ EPOCH_READOUT = """() => document
   .querySelector('[data-kbd-playground] .widget-slider .widget-readout').textContent"""
 
 
+def _tab_next(page, controls, k):
+    """Press Tab: the focus must move to the playground's k-th element and be visible."""
+    page.keyboard.press("Tab")
+    focused = _focused(page)
+    assert focused["target"] == f"pg{k}", f"Tab went to {focused}, not to {controls[k]}"
+    _assert_focus_visible(focused)
+    return focused
+
+
 def _epochs_while(page, area, ms):
     """The epoch readouts and picture hashes seen over ms milliseconds (sampled every 100 ms)."""
     seen = []
@@ -286,7 +295,7 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
         assert [c["name"] for c in controls[len(runs):len(runs) + 4]] == [
             "Play", "Stop", "Repeat", "epoch"]
         area = page.locator("[data-kbd-playground]")
-        play, stop, repeat, slider = (f"pg{len(runs) + k}" for k in range(4))
+        play, stop, repeat, slider = range(len(runs), len(runs) + 4)  # their positions
 
         # Tab from the page start reaches the first control, then each next one in turn.
         focused = _tab_to(page, "pg0")
@@ -296,10 +305,7 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
         assert shown["alt"], "the playground's picture has no alt text"
         alts = {shown["alt"]}
         for k in range(1, len(runs)):
-            page.keyboard.press("Tab")
-            focused = _focused(page)
-            assert focused["target"] == f"pg{k}", f"Tab went to {focused} instead of run {k + 1}"
-            _assert_focus_visible(focused)
+            _tab_next(page, controls, k)
             page.keyboard.press("Space" if k % 2 else "Enter")  # both keys press a button
             now = image_after(page, area, shown)
             assert now["hash"] != shown["hash"], f"run {runs[k]!r}: the picture did not change"
@@ -308,10 +314,7 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
             shown = now
             alts.add(now["alt"])
 
-        page.keyboard.press("Tab")
-        focused = _focused(page)
-        assert focused["target"] == play and focused["name"] == "Play", focused
-        _assert_focus_visible(focused)
+        _tab_next(page, controls, play)
         first_epoch = page.evaluate(EPOCH_READOUT)
         page.keyboard.press("Enter")  # plays: the epoch advances, the picture follows
         seen = _epochs_while(page, area, 2500)  # the static playground's interval is 700 ms
@@ -324,31 +327,21 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
         assert _focused(page)["name"] == "Play", "Space on Pause did not pause"
         paused = _epochs_while(page, area, 1600)  # more than two Play intervals
         assert len(set(paused)) == 1, f"still advancing after Space on Pause: {paused}"
-        paused_epoch, paused_hash = paused[0]
-        assert paused_epoch != first_epoch
+        assert paused[0][0] != first_epoch, "paused where it started"
 
-        page.keyboard.press("Tab")
-        focused = _focused(page)
-        assert focused["target"] == stop and focused["name"] == "Stop", focused
-        _assert_focus_visible(focused)
+        _tab_next(page, controls, stop)
         page.keyboard.press("Enter")  # back to the first epoch
         page.wait_for_timeout(300)
         assert page.evaluate(EPOCH_READOUT) == first_epoch, "Stop did not rewind"
         assert shown_image(area)["hash"] == shown["hash"], "Stop: not the first epoch's picture"
 
-        page.keyboard.press("Tab")
-        focused = _focused(page)
-        assert focused["target"] == repeat and focused["name"] == "Repeat", focused
-        _assert_focus_visible(focused)
+        focused = _tab_next(page, controls, repeat)
         page.keyboard.press("Space")
         assert _focused(page)["pressed"] != focused["pressed"], "Space did not toggle Repeat"
         page.keyboard.press("Space")  # and back
         assert _focused(page)["pressed"] == focused["pressed"]
 
-        page.keyboard.press("Tab")
-        focused = _focused(page)
-        assert focused["target"] == slider and focused["name"] == "epoch", focused
-        _assert_focus_visible(focused)
+        _tab_next(page, controls, slider)
         before = shown_image(area)
         page.keyboard.press("ArrowRight")
         after = image_after(page, area, before)
@@ -365,10 +358,7 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         area.screenshot(path=ARTIFACTS / "keyboard-playground.png")  # the focused slider
         for k in range(len(runs) + 4, len(controls)):  # the note's links
-            page.keyboard.press("Tab")
-            focused = _focused(page)
-            assert focused["target"] == f"pg{k}", f"Tab went to {focused}, not {controls[k]}"
-            _assert_focus_visible(focused)
+            _tab_next(page, controls, k)
         page.keyboard.press("Tab")  # and on out of the playground: no control is a trap
         assert _focused(page)["target"] is None
     finally:
