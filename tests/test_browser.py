@@ -18,10 +18,23 @@ import shutil
 
 import numpy as np
 import pytest
-from browser_support import HTML, NO_BOOK, PAGES, ROOT, require_book, unavailable
+from browser_support import (
+    ARTIFACTS,
+    HTML,
+    NO_BOOK,
+    PAGES,
+    ROOT,
+    VIEW_SCRIPT,
+    image_after,
+    redirect_of,
+    require_book,
+    settle,
+    shown_image,
+    unavailable,
+    wait_for_widgets,
+)
 
 _require_book, _unavailable = require_book, unavailable
-ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGE_BUDGET = 4_000_000  # bytes per page, its embedded widget state and its own images
 BOOK_BUDGET = 80_000_000  # bytes for the whole _build/html
 
@@ -45,18 +58,9 @@ MIN_EXPLORERS = {"chapters/explorers.html": 2}
 
 
 # ----------------------------------------------------------------------------- page checks
-VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
-# The widget manager (the book's bundle, or embed-amd.js on the CDN fallback) renders each
-# widget into a .widget-subarea just before its view script.
-WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
-  const area = v.previousElementSibling;
-  return area && area.classList.contains('widget-subarea')
-    && area.querySelector('.jupyter-widgets');
-})"""
-
-MATH_STATUS = """async () => {
+# After settle(page): MathJax has done its work, if it loaded.
+MATH_STATUS = """() => {
   const math = document.querySelectorAll('.math');
-  if (math.length && window.MathJax && MathJax.startup) await MathJax.startup.promise;
   const untypeset = Array.from(math).filter(m => !m.querySelector('mjx-container')).length;
   return {math: math.length, untypeset, errors: document.querySelectorAll('mjx-merror').length,
           mathjax: !!(window.MathJax && MathJax.startup)};
@@ -71,17 +75,7 @@ VISIBLE_TEXT = """() => {
   return clone.innerText;
 }"""
 
-REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.IGNORECASE)
 RAW_MATH = re.compile(r"\$\$|\\\[|\\\(|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$")
-
-# The image an explorer shows now (a Stack shows only its selected child) and its hash.
-SHOWN_IMAGE = """async (area) => {
-  const img = Array.from(area.querySelectorAll('img')).find(i => i.offsetParent !== null);
-  if (!img) return null;
-  const bytes = await (await fetch(img.src)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return img.src + ' ' + Array.from(digest, b => b.toString(16).padStart(2, '0')).join('');
-}"""
 
 
 def _change_control(page, control):
@@ -107,19 +101,14 @@ def _change_control(page, control):
 
 def _changes_image(page, area, control):
     """Move one control; True if the shown image changed within 3 s."""
-    before = area.evaluate(SHOWN_IMAGE)
+    before = shown_image(area)
     kind = _change_control(page, control)
-    after = before
-    for _ in range(30):
-        page.wait_for_timeout(100)
-        after = area.evaluate(SHOWN_IMAGE)
-        if after != before:
-            break
+    after = image_after(page, area, before)
     if kind == "play":
         control.locator("button").first.click()  # pause
     if before is None or after is None:
         return None
-    return after.split()[1] != before.split()[1]
+    return after["hash"] != before["hash"]
 
 
 def _check_explorers(page):
@@ -168,14 +157,13 @@ def _visit(context, url):
     page.goto(url, wait_until="load")
     problems = []
     n_views = page.locator(VIEW_SCRIPT).count()
-    if n_views:
-        try:
-            page.wait_for_function(WIDGETS_RENDERED, arg=VIEW_SCRIPT, timeout=20_000)
-        except Exception:  # noqa: BLE001 - reported as a problem below
-            problems.append(f"not every one of the {n_views} widgets rendered within 20 s")
-        broken = page.get_by_text("Error displaying widget").count()
-        if broken:
-            problems.append(f"{broken} widget(s) show 'Error displaying widget'")
+    not_rendered = wait_for_widgets(page, timeout_ms=20_000)
+    if not_rendered:
+        problems.append(not_rendered)
+    broken = page.get_by_text("Error displaying widget").count()
+    if broken:
+        problems.append(f"{broken} widget(s) show 'Error displaying widget'")
+    settle(page)
     math = page.evaluate(MATH_STATUS)
     if math["math"] and not math["mathjax"]:
         problems.append(f"{math['math']} math elements but MathJax did not load")
@@ -207,10 +195,10 @@ def _visit(context, url):
 def test_page_works_offline(path, book_url, browser_context):
     if path is None:
         _unavailable(NO_BOOK)
-    redirect = REDIRECT.search((HTML / path).read_text(encoding="utf-8", errors="replace"))
+    redirect = redirect_of(path)
     if redirect:  # e.g. index.html -> intro.html: check the target exists; it has its own test
-        target = (HTML / path).parent / redirect.group(1)
-        assert target.is_file(), f"{path} redirects to a missing page {redirect.group(1)}"
+        assert ((HTML / path).parent / redirect).is_file(), (
+            f"{path} redirects to a missing page {redirect}")
         return
     page, problems, n_views, n_explorers = _visit(browser_context, book_url + path)
     # Guards the checks themselves: on the demo page they must find its explorers.

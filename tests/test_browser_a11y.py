@@ -7,20 +7,36 @@ browser's colour scheme on a first visit). A critical or serious violation fails
 unless an entry of ALLOWED covers it: only the theme's and Sphinx's own markup, each with its
 reason. The counts per page and rule, allowed ones included, go to tests/artifacts/axe-<theme>.json.
 
-The keyboard test drives the first explorer of chapters/explorers.html with Tab and the arrow
-keys, and its Play button with Enter and Space, and checks that the focus is visible.
+The keyboard tests use the keyboard only. One drives the first explorer with a Play of chapter 4
+with Tab and the arrow keys, and its Play button with Enter and Space. The other drives chapter
+6's first static playground: Tab from the page start reaches each of its controls in order, Enter
+and Space switch the run, play, pause and rewind, the arrows move the epoch slider; each change
+redraws the picture and its alt text. Both check that the focus is visible on every control.
 
-Uses the browser fixtures of conftest.py (the same server, offline routing and skip/fail rules).
+Uses the browser fixtures of conftest.py and the page helpers of browser_support.py (the same
+server, offline routing, skip/fail rules and waiting for widgets and MathJax).
 """
 
 import json
 import re
 
 import pytest
-from browser_support import HTML, NO_BOOK, PAGES, ROOT, unavailable
+from browser_support import (
+    ARTIFACTS,
+    CONTENT_PAGES,
+    HTML,
+    NO_BOOK,
+    ROOT,
+    image_after,
+    settle,
+    shown_image,
+    unavailable,
+    wait_for_widgets,
+)
+
+from mml4_lib.playground import DATASET_RUNS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 THEMES = ["light", "dark"]
 FAILING = ("critical", "serious")
 
@@ -44,17 +60,6 @@ ALLOWED = [
      "option changes that markup"),
 ]
 
-VIEW_SCRIPT = 'script[type="application/vnd.jupyter.widget-view+json"]'
-WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(v => {
-  const area = v.previousElementSibling;
-  return area && area.classList.contains('widget-subarea')
-    && area.querySelector('.jupyter-widgets');
-})"""
-SETTLED = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-  await Promise.all(Array.from(document.images, i => i.decode().catch(() => null)));
-  return document.documentElement.dataset.theme;
-}"""
 # axe's violations, with each offending node's element matched against the allow-list.
 RUN_AXE = """async (allowed) => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -70,10 +75,6 @@ RUN_AXE = """async (allowed) => {
   }));
 }"""
 
-REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.IGNORECASE)
-CONTENT_PAGES = [p for p in PAGES
-                 if not REDIRECT.search((HTML / p).read_text(encoding="utf-8", errors="replace"))]
-
 
 def _require_axe():
     if not AXE.is_file():
@@ -85,9 +86,9 @@ def _open(context, url, theme):
     page = context.new_page()
     page.emulate_media(color_scheme=theme)
     page.goto(url, wait_until="load")
-    if page.locator(VIEW_SCRIPT).count():
-        page.wait_for_function(WIDGETS_RENDERED, arg=VIEW_SCRIPT, timeout=30_000)
-    shown = page.evaluate(SETTLED)
+    not_rendered = wait_for_widgets(page, timeout_ms=30_000)
+    assert not not_rendered, f"{url}: {not_rendered}"
+    shown = settle(page)
     assert shown == theme, f"{url}: the page shows the {shown!r} theme, expected {theme!r}"
     return page
 
@@ -136,6 +137,45 @@ def test_allow_list_gives_a_reason_for_every_entry():
 
 
 # ----------------------------------------------------------------------------- keyboard only
+# The focused element: its marker, accessible name and value, and its outline (the focus
+# indicator: the buttons' box-shadow on focus is the same faint one as on hover, no indicator).
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const s = getComputedStyle(e);
+  return {target: e.dataset.kbdTarget || null, name: e.getAttribute('aria-label'),
+          text: e.textContent.trim(), valuetext: e.getAttribute('aria-valuetext'),
+          valuenow: e.getAttribute('aria-valuenow'), pressed: e.getAttribute('aria-pressed'),
+          active: e.classList.contains('mod-active'), outline: s.outlineStyle,
+          width: parseFloat(s.outlineWidth), color: s.outlineColor};
+}"""
+
+
+def _focused(page):
+    return page.evaluate(FOCUSED)
+
+
+def _assert_focus_visible(focused):
+    visible = (focused["outline"] != "none" and focused["width"] >= 2
+               and focused["color"] not in ("transparent", "rgba(0, 0, 0, 0)"))
+    assert visible, f"keyboard focus not visible on {focused['target']}: {focused}"
+
+
+def _tab_to(page, target, limit=600):
+    """Press Tab until the element marked data-kbd-target=target has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if focused["target"] == target:
+            return focused
+    pytest.fail(f"{target}: not reached with {limit} presses of Tab")
+
+
+def _open_for_keyboard(context, book_url, path):
+    if not (HTML / path).is_file():
+        unavailable(NO_BOOK)
+    return _open(context, book_url + path, "light")
+
+
 KEYBOARD_PAGE = "chapters/04_training_gradients.html"  # its explorer has a Play and sliders
 # Marks the first explorer with a Play widget, its Play button and its first slider handle.
 MARK_TARGETS = """() => {
@@ -148,77 +188,40 @@ MARK_TARGETS = """() => {
   areas[0].querySelector('.widget-slider .noUi-handle').dataset.kbdTarget = 'slider';
   return true;
 }"""
-# The explorer's shown frame: its alt text and a hash of its bytes.
-SHOWN = """async () => {
-  const area = document.querySelector('[data-kbd-explorer]');
-  const img = Array.from(area.querySelectorAll('img')).find(i => i.offsetParent !== null);
-  const bytes = await (await fetch(img.src)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return {alt: img.getAttribute('alt'), hash: Array.from(digest).join(',')};
-}"""
-FOCUSED = """() => {
-  const e = document.activeElement;
-  const s = getComputedStyle(e);
-  return {target: e.dataset.kbdTarget || null, name: e.getAttribute('aria-label'),
-          valuetext: e.getAttribute('aria-valuetext'), outline: s.outlineStyle,
-          width: parseFloat(s.outlineWidth)};
-}"""
-
-
-def _tab_to(page, target, limit=600):
-    """Press Tab until the element marked data-kbd-target=target has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused["target"] == target:
-            return focused
-    pytest.fail(f"{target}: not reached with {limit} presses of Tab")
-
-
-def _after(page, before, timeout_ms=3000):
-    """The shown frame once it differs from before (or the same after timeout_ms)."""
-    now = before
-    for _ in range(timeout_ms // 100):
-        page.wait_for_timeout(100)
-        now = page.evaluate(SHOWN)
-        if now["hash"] != before["hash"]:
-            break
-    return now
 
 
 @pytest.mark.browser
 def test_explorer_works_with_the_keyboard_only(book_url, browser_context):
-    if not (HTML / KEYBOARD_PAGE).is_file():
-        unavailable(NO_BOOK)
-    page = _open(browser_context, book_url + KEYBOARD_PAGE, "light")
+    page = _open_for_keyboard(browser_context, book_url, KEYBOARD_PAGE)
     try:
         assert page.evaluate(MARK_TARGETS), f"{KEYBOARD_PAGE}: no explorer with a Play and a slider"
-        start = page.evaluate(SHOWN)
+        area = page.locator("[data-kbd-explorer]")
+        start = shown_image(area)
         assert start["alt"], "the shown frame has no alt text"
 
         play = _tab_to(page, "play")
         assert play["name"] == "Play"
-        assert play["outline"] != "none" and play["width"] >= 2, f"focus not visible: {play}"
+        _assert_focus_visible(play)
         page.keyboard.press("Enter")  # plays: the step advances, the frame and its alt change
-        playing = _after(page, start)
-        assert page.evaluate(FOCUSED)["name"] == "Pause"
+        playing = image_after(page, area, start)
+        assert _focused(page)["name"] == "Pause"
         page.keyboard.press("Space")  # pauses
         page.wait_for_timeout(300)
-        assert page.evaluate(FOCUSED)["name"] == "Play"
+        assert _focused(page)["name"] == "Play"
         assert playing["hash"] != start["hash"] and playing["alt"] != start["alt"], (
             "Enter on Play did not change the frame and its alt text")
 
         slider = _tab_to(page, "slider")
         assert slider["name"], "the slider handle has no accessible name"
-        assert slider["outline"] != "none" and slider["width"] >= 2, f"focus not visible: {slider}"
-        before = page.evaluate(SHOWN)
+        _assert_focus_visible(slider)
+        before = shown_image(area)
         page.keyboard.press("ArrowRight")
-        after = _after(page, before)
+        after = image_after(page, area, before)
         if after["hash"] == before["hash"]:  # the handle was at its right end
             page.keyboard.press("ArrowLeft")
             page.keyboard.press("ArrowLeft")
-            after = _after(page, before)
-        moved = page.evaluate(FOCUSED)
+            after = image_after(page, area, before)
+        moved = _focused(page)
         assert after["hash"] != before["hash"], "the arrow key did not change the frame"
         assert after["alt"] and after["alt"] != before["alt"], "the alt text did not follow"
         assert moved["valuetext"] and moved["valuetext"] != slider["valuetext"], (
@@ -227,5 +230,136 @@ def test_explorer_works_with_the_keyboard_only(book_url, browser_context):
         readout = page.evaluate("() => document.activeElement.closest('.widget-slider')"
                                 ".querySelector('.widget-readout').textContent")
         assert moved["valuetext"] == readout, "aria-valuetext is not the value the reader sees"
+    finally:
+        page.close()
+
+
+PLAYGROUND_PAGE = "chapters/06_playground.html"
+# Marks the first static playground with a run choice (chapter 6's runs over the datasets):
+# its area, and every element in it that Tab can reach, in page order, as pg0, pg1, ...
+# Returns what they are, or null.
+MARK_PLAYGROUND = """() => {
+  const area = Array.from(document.querySelectorAll('.widget-subarea')).find(a =>
+    a.querySelector('.widget-toggle-buttons') && a.querySelector('.widget-play')
+    && a.querySelector('.noUi-handle'));
+  if (!area) return null;
+  area.dataset.kbdPlayground = '1';
+  const focusable = Array.from(area.querySelectorAll('a[href], button, input, select, textarea, '
+    + '[tabindex], [contenteditable]')).filter(e => (e.tabIndex >= 0 || e.isContentEditable)
+    && !e.disabled && e.offsetParent !== null);
+  return focusable.map((e, i) => {
+    e.dataset.kbdTarget = 'pg' + i;
+    const kind = e.classList.contains('noUi-handle') ? 'slider'
+      : e.closest('.widget-toggle-buttons') ? 'run' : e.closest('.widget-play') ? 'play'
+      : e.tagName === 'A' ? 'link' : e.isContentEditable ? 'editable' : 'other';
+    return {kind, text: e.textContent.trim(), name: e.getAttribute('aria-label')};
+  });
+}"""
+EPOCH_READOUT = """() => document
+  .querySelector('[data-kbd-playground] .widget-slider .widget-readout').textContent"""
+
+
+def _tab_next(page, controls, k):
+    """Press Tab: the focus must move to the playground's k-th element and be visible."""
+    page.keyboard.press("Tab")
+    focused = _focused(page)
+    assert focused["target"] == f"pg{k}", f"Tab went to {focused}, not to {controls[k]}"
+    _assert_focus_visible(focused)
+    return focused
+
+
+def _epochs_while(page, area, ms):
+    """The epoch readouts and picture hashes seen over ms milliseconds (sampled every 100 ms)."""
+    seen = []
+    for _ in range(ms // 100):
+        page.wait_for_timeout(100)
+        seen.append((page.evaluate(EPOCH_READOUT), shown_image(area)["hash"]))
+    return seen
+
+
+@pytest.mark.browser
+def test_playground_works_with_the_keyboard_only(book_url, browser_context):
+    """Chapter 6's static playground: Tab reaches every control in order, each with a visible
+    focus; Enter/Space switch the run, Play plays and pauses, Stop rewinds, the arrows move the
+    epoch slider, and every change redraws the picture and its alt text."""
+    page = _open_for_keyboard(browser_context, book_url, PLAYGROUND_PAGE)
+    try:
+        controls = page.evaluate(MARK_PLAYGROUND)
+        assert controls, f"{PLAYGROUND_PAGE}: no playground with a run choice, Play and slider"
+        kinds = [c["kind"] for c in controls]
+        runs = list(DATASET_RUNS)
+        n_links = len(controls) - len(runs) - 4  # the note's links (open in Binder, Colab)
+        assert kinds == ["run"] * len(runs) + ["play"] * 3 + ["slider"] + ["link"] * n_links, (
+            f"the playground's focusable elements: {controls}")
+        assert [c["text"] for c in controls[:len(runs)]] == runs
+        assert [c["name"] for c in controls[len(runs):len(runs) + 4]] == [
+            "Play", "Stop", "Repeat", "epoch"]
+        area = page.locator("[data-kbd-playground]")
+        play, stop, repeat, slider = range(len(runs), len(runs) + 4)  # their positions
+
+        # Tab from the page start reaches the first control, then each next one in turn.
+        focused = _tab_to(page, "pg0")
+        _assert_focus_visible(focused)
+        assert focused["active"], "the first run is not the one shown"
+        shown = shown_image(area)
+        assert shown["alt"], "the playground's picture has no alt text"
+        alts = {shown["alt"]}
+        for k in range(1, len(runs)):
+            _tab_next(page, controls, k)
+            page.keyboard.press("Space" if k % 2 else "Enter")  # both keys press a button
+            now = image_after(page, area, shown)
+            assert now["hash"] != shown["hash"], f"run {runs[k]!r}: the picture did not change"
+            assert now["alt"] not in alts, f"run {runs[k]!r}: the alt text did not change"
+            assert _focused(page)["active"], f"run {runs[k]!r}: the button is not shown pressed"
+            shown = now
+            alts.add(now["alt"])
+
+        _tab_next(page, controls, play)
+        first_epoch = page.evaluate(EPOCH_READOUT)
+        page.keyboard.press("Enter")  # plays: the epoch advances, the picture follows
+        seen = _epochs_while(page, area, 2500)  # the static playground's interval is 700 ms
+        assert _focused(page)["name"] == "Pause", "Play did not turn into Pause"
+        epochs = [e for e, _ in seen]
+        assert len(set(epochs) - {first_epoch}) >= 2, f"Enter on Play: epochs {epochs}"
+        assert len({h for _, h in seen} - {shown["hash"]}) >= 2, "playing did not redraw"
+        page.keyboard.press("Space")  # pauses: nothing advances any more
+        page.wait_for_timeout(200)
+        assert _focused(page)["name"] == "Play", "Space on Pause did not pause"
+        paused = _epochs_while(page, area, 1600)  # more than two Play intervals
+        assert len(set(paused)) == 1, f"still advancing after Space on Pause: {paused}"
+        assert paused[0][0] != first_epoch, "paused where it started"
+
+        _tab_next(page, controls, stop)
+        page.keyboard.press("Enter")  # back to the first epoch
+        page.wait_for_timeout(300)
+        assert page.evaluate(EPOCH_READOUT) == first_epoch, "Stop did not rewind"
+        assert shown_image(area)["hash"] == shown["hash"], "Stop: not the first epoch's picture"
+
+        focused = _tab_next(page, controls, repeat)
+        page.keyboard.press("Space")
+        assert _focused(page)["pressed"] != focused["pressed"], "Space did not toggle Repeat"
+        page.keyboard.press("Space")  # and back
+        assert _focused(page)["pressed"] == focused["pressed"]
+
+        _tab_next(page, controls, slider)
+        before = shown_image(area)
+        page.keyboard.press("ArrowRight")
+        after = image_after(page, area, before)
+        moved = _focused(page)
+        assert after["hash"] != before["hash"], "ArrowRight on the epoch slider did not redraw"
+        assert after["alt"] != before["alt"], "ArrowRight: the alt text did not follow"
+        assert moved["valuetext"] == page.evaluate(EPOCH_READOUT) != first_epoch, moved
+        page.keyboard.press("ArrowLeft")
+        back = image_after(page, area, after)
+        assert back["hash"] == before["hash"] and back["alt"] == before["alt"], (
+            "ArrowLeft did not go back to the first epoch's picture")
+        assert page.evaluate(EPOCH_READOUT) == first_epoch
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        area.screenshot(path=ARTIFACTS / "keyboard-playground.png")  # the focused slider
+        for k in range(len(runs) + 4, len(controls)):  # the note's links
+            _tab_next(page, controls, k)
+        page.keyboard.press("Tab")  # and on out of the playground: no control is a trap
+        assert _focused(page)["target"] is None
     finally:
         page.close()

@@ -144,8 +144,17 @@ function namedSlider(View, valueText) {
   };
 }
 
-const SelectionSliderView = namedSlider(selection.SelectionSliderView,
-  (view) => (index) => String(view.model.get("_options_labels")[Math.round(index)] ?? index));
+// ipywidgets 8.1 makes a SelectionSlider's readout contenteditable, but nothing reads what is
+// typed into it (unlike the int and float sliders' readouts): it was a Tab stop after every
+// handle where typing changed the value shown and not the slider or the picture. The handle's
+// arrow keys choose the value; the readout is text.
+class SelectionSliderView extends namedSlider(selection.SelectionSliderView,
+  (view) => (index) => String(view.model.get("_options_labels")[Math.round(index)] ?? index)) {
+  update(options) {
+    super.update(options);
+    this.readout.contentEditable = "false";
+  }
+}
 const IntSliderView = namedSlider(int.IntSliderView,
   (view) => (value) => view.valueToString(Number(value)));
 const FloatSliderView = namedSlider(float.FloatSliderView,
