@@ -187,6 +187,9 @@ def play(name, values, *, value=None, labels=None, description=None, interval=40
     return _control("play", name, values, value, labels, description, None, interval)
 
 
+SELECTION_SLIDER_CLASS = "mml4-selection-slider"
+
+
 def control_widget(control, continuous_update=True, *, layout=None):
     """The ipywidgets for a Control: (the widget whose ``index`` selects the value, the widget
     to show, its jslinks). layout: an optional ``ipywidgets.Layout`` (e.g. a width).
@@ -209,6 +212,10 @@ def control_widget(control, continuous_update=True, *, layout=None):
         w = widgets.ToggleButtons(**common)
         return w, w, []
     w = widgets.SelectionSlider(continuous_update=continuous_update, **common)
+    # ipywidgets 8.1 makes a SelectionSlider's readout editable but never reads it: the live
+    # script (assets/live-widgets.js) finds ours by this class and makes the readout plain text,
+    # as the book's widget bundle does for every SelectionSlider.
+    w.add_class(SELECTION_SLIDER_CLASS)
     if control.kind == "slider":
         return w, w, []
     player = widgets.Play(min=0, max=len(control.values) - 1, value=control.index,

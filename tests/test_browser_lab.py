@@ -243,6 +243,7 @@ FOCUSED = """() => {
           name: e.getAttribute('aria-label') || e.getAttribute('title') || e.textContent.trim(),
           valuetext: e.getAttribute('aria-valuetext'), expanded: e.getAttribute('aria-expanded'),
           inside: !!e.closest('[data-kbd-playground]'),
+          readout: e.classList.contains('widget-readout'),
           outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0};
 }"""
 # The playground's picture: its text alternative (alt and title) and a hash of its bytes.
@@ -279,6 +280,8 @@ def _tab_to(page, target, seen, limit=80):
         if focused["inside"]:
             seen.append(focused)
             assert _focus_visible(focused), f"focus not visible on {focused}"
+            # A slider's readout only shows the value (typing there is never read): no Tab stop.
+            assert not focused["readout"], f"Tab stopped on a slider's readout: {focused}"
         if target in (focused["target"], focused["name"]):
             return focused
     pytest.fail(f"{target}: not reached with {limit} presses of Tab; focused on the way: "

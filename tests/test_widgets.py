@@ -406,3 +406,10 @@ def test_the_books_own_config_gives_launch_links():
 
     root = pathlib.Path(__file__).resolve().parents[1]
     assert "mybinder.org/v2/gh/" in launch_links(root / "chapters")
+
+
+
+def test_the_live_script_finds_our_sliders_by_the_class_control_widget_gives_them():
+    # The live script makes the readout of these SelectionSliders plain text (ipywidgets 8.1
+    # never reads what is typed there); tests/test_browser_lab.py checks the result live.
+    assert f'"{W.SELECTION_SLIDER_CLASS}"' in W.live_script().data

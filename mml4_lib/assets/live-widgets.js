@@ -11,6 +11,7 @@
 //     button saying whether it is on (aria-pressed), the icons hidden from screen readers;
 //   * a slider's focusable handle (role=slider) is named by the slider's visible description
 //     and announces the value as its readout shows it ("init scale: Xavier", not the index 8);
+//   * our SelectionSliders' readouts, editable but never read (a dead Tab stop), become text;
 //   * an image's tooltip (the explorers' text alternative, which ipywidgets puts in `title`)
 //     becomes its `alt` too;
 //   * an Accordion's header (the playground's "Beyond the Playground") opens on a click only:
@@ -73,6 +74,11 @@
     const readout = slider.querySelector(".widget-readout");
     const shown = readout && readout.style.display !== "none" && readout.textContent.trim();
     if (shown) set(handle, "aria-valuetext", shown);
+    // A SelectionSlider's readout is editable, but what is typed there is never read: a dead
+    // Tab stop after the handle. Ours (mml4_lib.widgets.SELECTION_SLIDER_CLASS) become text.
+    if (readout && slider.classList.contains("mml4-selection-slider")) {
+      set(readout, "contenteditable", "false");
+    }
   }
 
   function nameImage(img) {
@@ -131,7 +137,7 @@
     if (mutations.some(touchesWidgets)) nameAll();
   }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
-    attributeFilter: ["class", "title", "aria-valuetext", "style"],
+    attributeFilter: ["class", "title", "aria-valuetext", "style", "contenteditable"],
   });
   nameAll();
 })
