@@ -316,7 +316,14 @@ def test_playground_works_with_the_keyboard_only(book_url, browser_context):
             now = image_after(page, area, shown)
             assert now["hash"] != shown["hash"], f"run {runs[k]!r}: the picture did not change"
             assert now["alt"] not in alts, f"run {runs[k]!r}: the alt text did not change"
-            assert _focused(page)["active"], f"run {runs[k]!r}: the button is not shown pressed"
+            now_focused = _focused(page)
+            assert now_focused["active"], f"run {runs[k]!r}: the button is not shown pressed"
+            # ... and says so to a screen reader, as the others say they are not.
+            assert now_focused["pressed"] == "true", f"run {runs[k]!r}: {now_focused}"
+            assert page.evaluate("() => Array.from(document.querySelectorAll("
+                                 "'[data-kbd-playground] .widget-toggle-button'))"
+                                 ".map(b => b.getAttribute('aria-pressed'))"
+                                 ).count("true") == 1, f"run {runs[k]!r}: more than one pressed"
             shown = now
             alts.add(now["alt"])
 

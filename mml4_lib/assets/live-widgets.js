@@ -11,6 +11,8 @@
 //     button saying whether it is on (aria-pressed), the icons hidden from screen readers;
 //   * a slider's focusable handle (role=slider) is named by the slider's visible description
 //     and announces the value as its readout shows it ("init scale: Xavier", not the index 8);
+//   * a ToggleButtons group (an activation, a run) shows its choice by colour only: each button
+//     says whether it is the chosen one (aria-pressed), the group is named by its description;
 //   * our SelectionSliders' readouts, editable but never read (a dead Tab stop), become text;
 //   * an image's tooltip (the explorers' text alternative, which ipywidgets puts in `title`)
 //     becomes its `alt` too;
@@ -81,6 +83,17 @@
     }
   }
 
+  function nameToggleButtons(el) {
+    const group = el.querySelector(":scope > div:not(.widget-label)");
+    if (!group) return;
+    set(group, "role", "group");
+    const label = el.querySelector(":scope > .widget-label");
+    set(group, "aria-label", (label && label.textContent.trim()) || null);
+    for (const b of group.querySelectorAll("button")) {
+      set(b, "aria-pressed", String(b.classList.contains("mod-active")));
+    }
+  }
+
   function nameImage(img) {
     set(img, "alt", img.getAttribute("title") || null);
   }
@@ -108,6 +121,7 @@
     document.querySelectorAll(".jupyter-widget-Collapse-header").forEach(nameCollapse);
     document.querySelectorAll(".widget-play").forEach(namePlay);
     document.querySelectorAll(".widget-slider").forEach(nameSlider);
+    document.querySelectorAll(".widget-toggle-buttons").forEach(nameToggleButtons);
     document.querySelectorAll("img.widget-image").forEach(nameImage);
   }
 

@@ -155,6 +155,23 @@ class SelectionSliderView extends namedSlider(selection.SelectionSliderView,
     this.readout.contentEditable = "false";
   }
 }
+// A ToggleButtons group (an explorer's activation, a playground's run) shows its choice by
+// colour only: each button says whether it is the chosen one (aria-pressed), and the group is
+// named by the control's description.
+class ToggleButtonsView extends selection.ToggleButtonsView {
+  update(options) {
+    const result = super.update(options);
+    this.buttongroup.setAttribute("role", "group");
+    const description = this.model.get("description");
+    if (description) this.buttongroup.setAttribute("aria-label", description);
+    else this.buttongroup.removeAttribute("aria-label");
+    for (const b of this.buttongroup.querySelectorAll("button")) {
+      b.setAttribute("aria-pressed", String(b.classList.contains("mod-active")));
+    }
+    return result;
+  }
+}
+
 const IntSliderView = namedSlider(int.IntSliderView,
   (view) => (value) => view.valueToString(Number(value)));
 const FloatSliderView = namedSlider(float.FloatSliderView,
@@ -164,7 +181,8 @@ const MODULES = {
   "@jupyter-widgets/base": base,
   "@jupyter-widgets/controls": Object.assign({}, box, selectioncontainer, image, int, float,
     selection, string, button, bool, link, description,
-    { ImageView, PlayView, SelectionSliderView, IntSliderView, FloatSliderView }),
+    { ImageView, PlayView, SelectionSliderView, ToggleButtonsView, IntSliderView,
+      FloatSliderView }),
 };
 
 class BookWidgetManager extends ManagerBase {
