@@ -12,6 +12,8 @@ book's precompute and live mode share the work), ``setup_init``/``update_init`` 
 summary. Introduced in chapter 8 (Weight initialization).
 """
 
+import functools
+
 import numpy as np
 
 from mml4_lib.activations import activation_class
@@ -26,8 +28,6 @@ from mml4_lib.lab.propagation import (
 )
 from mml4_lib.plotting import (
     ERROR_RED,
-    PLAYGROUND_BLUE,
-    PLAYGROUND_ORANGE,
     chance_line,
     ridges,
     scale_label,
@@ -48,7 +48,7 @@ MAX_DEPTH = DEPTHS[-1]
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 _ROW = 0.85  # height of a ridge inside its row of height 1
 LOSS_TOP = 1.0
-_TEXT = "0.25"
+_TEXT = ridges.NOTE_COLOR
 
 
 def short_number(v, sign=False):
@@ -86,17 +86,8 @@ def setup_init():
     ax_act = fig.add_axes((0.055, 0.11, 0.23, 0.75))
     ax_grad = fig.add_axes((0.455, 0.11, 0.2, 0.75))
     ax_loss = fig.add_axes((0.8, 0.11, 0.185, 0.75))
-    animated = []
-
-    def text(ax, x, y, s="", **kw):
-        t = ax.text(x, y, s, fontsize=7.5, color=_TEXT, **kw)
-        animated.append(t)
-        return t
-
-    act_stairs = ridges.ridge_rows(ax_act, MAX_DEPTH, PLAYGROUND_BLUE)
-    grad_stairs = ridges.ridge_rows(ax_grad, MAX_DEPTH, PLAYGROUND_ORANGE)
-    for pair in zip(act_stairs, grad_stairs, strict=True):
-        animated += pair
+    act_stairs, grad_stairs, animated = ridges.layer_ridges(ax_act, ax_grad, MAX_DEPTH)
+    text = functools.partial(ridges.note, animated)  # an animated note: text(ax, x, y, ...)
     act_notes, grad_notes, row_labels = [], [], []
     ax_act_y, ax_grad_y = ax_act.get_yaxis_transform(), ax_grad.get_yaxis_transform()
     for _ in range(MAX_DEPTH):
@@ -107,7 +98,7 @@ def setup_init():
         row_labels.append(text(ax_act, -0.03, 0, transform=ax_act_y, va="center", ha="right"))
     header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom",
                   family="monospace")
-    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=ridges.NOTE_SIZE, color=_TEXT)
     animated += [*tick_labels, tick_marks]
     ridges.style_ridge_axes((ax_act, ax_grad), MAX_DEPTH, labelsize=8)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=14)

@@ -12,6 +12,8 @@ Three layers: ``mml4_lib.lab.timeline`` computes (cached per run), ``setup_timel
 Introduced in chapter 8 (Weight initialization).
 """
 
+import functools
+
 import numpy as np
 
 from mml4_lib.activations import activation_class
@@ -28,7 +30,6 @@ from mml4_lib.lab.timeline import (
 from mml4_lib.plotting import (
     ERROR_RED,
     PLAYGROUND_BLUE,
-    PLAYGROUND_ORANGE,
     chance_line,
     ridges,
     scale_label,
@@ -40,7 +41,7 @@ __all__ = ["RULE_OF_THUMB", "setup_timeline", "update_timeline", "ratio_note",
            "describe_timeline", "make_timeline_explorer"]
 
 RULE_OF_THUMB = -3.0  # log10 of Karpathy's ~1e-3 update-to-data ratio
-_TEXT = "0.25"
+_TEXT = ridges.NOTE_COLOR
 _LOSS_TOP = 1.0
 
 
@@ -79,17 +80,8 @@ def setup_timeline():
     ax_grad = fig.add_axes((0.39, 0.13, 0.17, 0.72))
     ax_ratio = fig.add_axes((0.6, 0.13, 0.14, 0.72))
     ax_loss = fig.add_axes((0.81, 0.13, 0.175, 0.72))
-    animated = []
-
-    def text(ax, x, y, s="", **kw):
-        t = ax.text(x, y, s, fontsize=7.5, color=_TEXT, **kw)
-        animated.append(t)
-        return t
-
-    act_stairs = ridges.ridge_rows(ax_act, DEPTH, PLAYGROUND_BLUE)
-    grad_stairs = ridges.ridge_rows(ax_grad, DEPTH, PLAYGROUND_ORANGE)
-    for pair in zip(act_stairs, grad_stairs, strict=True):
-        animated += pair
+    act_stairs, grad_stairs, animated = ridges.layer_ridges(ax_act, ax_grad, DEPTH)
+    text = functools.partial(ridges.note, animated)  # an animated note: text(ax, x, y, ...)
     act_notes, ratio_notes = [], []
     act_y = ax_act.get_yaxis_transform()
     for l in range(DEPTH):
@@ -104,7 +96,7 @@ def setup_timeline():
     text(ax_act, 1.03, 1.0, "   std  sat", transform=ax_act.transAxes, va="bottom",
          family="monospace")
     header = animated[-1]
-    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=7.5, color=_TEXT)
+    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=ridges.NOTE_SIZE, color=_TEXT)
     animated += [*tick_labels, tick_marks]
     ridges.style_ridge_axes((ax_act, ax_grad, ax_ratio), DEPTH, labelsize=7.5)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=10)

@@ -3,6 +3,8 @@
 The initialization and training-timeline explorers build their ridge panels once from these
 pieces and change only the returned artists per frame:
 
+- ``layer_ridges``: per hidden layer, an activation ridge and a log-gradient ridge, and the
+  list of artists to redraw each frame that starts with them; ``note`` adds a text to it;
 - ``ridge_rows``: one empty histogram (a ``StepPatch``) per row of an Axes;
 - ``set_ridge``: moves a layer's histogram into its row;
 - ``activation_axis`` and ``set_activation_ticks``: an activation axis that runs over [0, 1],
@@ -14,10 +16,32 @@ pieces and change only the returned artists per frame:
 
 import numpy as np
 
-from mml4_lib.plotting.palette import check_ax
+from mml4_lib.plotting.palette import PLAYGROUND_BLUE, PLAYGROUND_ORANGE, check_ax
 
-__all__ = ["ridge_rows", "set_ridge", "activation_axis", "set_activation_ticks",
-           "gradient_log_axis", "style_ridge_axes"]
+__all__ = ["NOTE_COLOR", "NOTE_SIZE", "layer_ridges", "note", "ridge_rows", "set_ridge",
+           "activation_axis", "set_activation_ticks", "gradient_log_axis", "style_ridge_axes"]
+
+
+NOTE_COLOR = "0.25"  # the notes beside the ridges: dark grey, 10:1 against white
+NOTE_SIZE = 7.5
+
+
+def layer_ridges(ax_act, ax_grad, rows):
+    """Per hidden layer an activation ridge (blue) on ax_act and a log10 |dL/dW| ridge (orange)
+    on ax_grad. Returns (act_stairs, grad_stairs, animated): animated is the list of artists
+    an explorer redraws each frame, starting with the two ridges of layer 1, then layer 2's...
+    """
+    act_stairs = ridge_rows(ax_act, rows, PLAYGROUND_BLUE)
+    grad_stairs = ridge_rows(ax_grad, rows, PLAYGROUND_ORANGE)
+    animated = [s for pair in zip(act_stairs, grad_stairs, strict=True) for s in pair]
+    return act_stairs, grad_stairs, animated
+
+
+def note(animated, ax, x, y, s="", **kw):
+    """A Text in the ridge figures' note style (NOTE_SIZE, NOTE_COLOR), appended to animated."""
+    text = ax.text(x, y, s, fontsize=NOTE_SIZE, color=NOTE_COLOR, **kw)
+    animated.append(text)
+    return text
 
 
 def ridge_rows(ax, rows, color):
