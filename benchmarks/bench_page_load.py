@@ -90,8 +90,11 @@ def serve(html):
 
 
 def chapter_pages(html):
-    pages = sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("[01]*.html"))
-    return pages + ["chapters/explorers.html"]
+    """The chapter pages with an interactive figure (05b, the engine, has none), and the page on
+    interactive figures."""
+    pages = sorted(p for p in (html / "chapters").glob("[01]*.html")
+                   if "application/vnd.jupyter.widget-view+json" in p.read_text(encoding="utf-8"))
+    return [p.relative_to(html).as_posix() for p in pages] + ["chapters/explorers.html"]
 
 
 def _offline(base, route):
