@@ -11,6 +11,7 @@ A chapter writes two functions and lists its controls (``new_figure`` is in
 
     def update(state, w):              # change the artists in place; may return a message
         state["line"].set_data(x, np.tanh(w * x))
+        state["description"] = f"tanh({w} x): slope {w} at 0"   # the figure in words
 
     Explorer([slider("w", [0.5, 1, 2], value=1)], setup, update)
 
