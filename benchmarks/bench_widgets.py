@@ -5,7 +5,7 @@ For each explorer in mml4_lib.explorers.EXPLORERS:
   value of every control, each set in turn with the others at their defaults, `--repeats` sweeps;
 - static: the time to build all frames (what `make book` pays), their number and total size.
 Targets on a 2-core machine: median live update <= 120 ms for forward-only explorers and
-<= 250 ms for explorers that train: each explorer states its own (Explorer(budget_ms=...)).
+<= 250 ms for explorers that train (Explorer.budget_ms, derived from update_on_release unless set).
 
 The chapter 6 playground is its own widget (mml4_lib.playground); its rows come from
 bench_playground.table_rows() and are added when all explorers are timed.

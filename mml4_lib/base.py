@@ -124,6 +124,13 @@ def float_array(z, name="z"):
     return z.astype(np.float64)
 
 
+def readonly(a):
+    """a as an array that cannot be written to: a cached result shared by every caller."""
+    a = np.asarray(a)
+    a.setflags(write=False)
+    return a
+
+
 def check_generator(rng, owner):
     """Raise TypeError unless rng is a np.random.Generator."""
     if not isinstance(rng, np.random.Generator):

@@ -307,7 +307,8 @@ class Explorer:
     mode: "live" or "static"; None reads the environment variable MML4_WIDGETS (default live).
     update_on_release: sliders call update only when released (for updates that train).
     budget_ms: the latency an update must meet (benchmarks/bench_widgets.py holds every
-    explorer to it): 120 ms for a forward pass, 250 ms for an update that trains.
+    explorer to it); None: 250 ms for an update that trains (update_on_release), else 120 ms
+    for a forward pass.
     dpi: resolution of the PNGs; colors: palette size of static frames;
     max_frames: refuse more combinations than this (each frame adds ~10-20 kB to the page).
 
@@ -320,7 +321,7 @@ class Explorer:
     """
 
     def __init__(self, controls, setup, update, *, mode=None, update_on_release=False,
-                 budget_ms=120, dpi=80, colors=64, max_frames=256, note=STATIC_NOTE):
+                 budget_ms=None, dpi=80, colors=64, max_frames=256, note=STATIC_NOTE):
         controls = list(controls) if isinstance(controls, (list, tuple)) else controls
         if not isinstance(controls, list) or not controls:
             raise TypeError(f"controls must be a non-empty list of Control, got {controls!r}")
@@ -335,6 +336,8 @@ class Explorer:
             if not callable(f):
                 raise TypeError(f"{arg} must be callable, got {type(f).__name__}")
         mode = resolve_mode(mode)
+        if budget_ms is None:
+            budget_ms = 250 if update_on_release else 120
         if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not (
                 0 < budget_ms < np.inf):
             raise ValueError(f"budget_ms must be a positive number of milliseconds, "

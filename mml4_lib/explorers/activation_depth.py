@@ -112,4 +112,4 @@ def make_activation_depth_explorer(*, mode=None):
         slider("depth", DEPTHS, value=DEPTHS[-1], description="hidden layers"),
     ]
     return Explorer(controls, setup_activation_depth, update_activation_depth, mode=mode,
-                    update_on_release=True, budget_ms=250, dpi=80, colors=16)
+                    update_on_release=True, dpi=80, colors=16)

@@ -83,4 +83,4 @@ def make_batchnorm_scale_explorer(*, mode=None):
                 choice("batch_norm", (False, True), value=False, labels=("off", "on"),
                        buttons=True, description="batch norm")]
     return Explorer(controls, setup_init_scale, update_init_scale, mode=mode,
-                    update_on_release=True, budget_ms=250)
+                    update_on_release=True)

@@ -31,6 +31,7 @@ from mml4_lib.plotting import (
     chance_line,
     ridges,
     scale_label,
+    weights_label,
 )
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
@@ -98,7 +99,7 @@ def setup_init():
         row_labels.append(text(ax_act, -0.03, 0, transform=ax_act_y, va="center", ha="right"))
     header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom",
                   family="monospace")
-    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=ridges.NOTE_SIZE, color=_TEXT)
+    tick_labels, tick_marks = ridges.activation_axis(ax_act)
     animated += [*tick_labels, tick_marks]
     ridges.style_ridge_axes((ax_act, ax_grad), MAX_DEPTH, labelsize=8)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=14)
@@ -134,7 +135,7 @@ def update_init(state, scale, activation, depth):
     diag = initial_diagnostics(scale, activation, depth)
     run = training_curve(scale, activation, depth, lr=INIT_LR)
     lo, hi = ACT_RANGES[activation]
-    act_edges = (diag["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
+    act_edges = ridges.to_unit(diag["act_edges"], (lo, hi))
     height = MAX_DEPTH / depth  # rows fill the axes whatever the depth
     for l in range(MAX_DEPTH):
         visible = l < depth
@@ -159,8 +160,7 @@ def update_init(state, scale, activation, depth):
     state["loss_line"].set_data(np.arange(len(run["loss"])), np.minimum(run["loss"], 5.0))
     state["loss_text"].set_text(loss_note(run, diag["loss"]))
     state["loss_text"].set_color(ERROR_RED if run["diverged_at"] is not None else _TEXT)
-    label = scale_label(scale)
-    weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
+    weights = weights_label(scale)
     state["title"].set_text(f"{weights}, {unit.label}, "
                             f"{depth} hidden layers x 100")
     state["description"] = describe_init(diag, run, scale, unit, depth)
@@ -197,8 +197,8 @@ def make_initialization_explorer(*, mode=None):
         slider("depth", DEPTHS, value=10, description="hidden layers"),
     ]
     # 8 colours keep a frame near 7 kB: 176 of them fit the page budget.
-    return Explorer(controls, setup_init, update_init, mode=mode, update_on_release=True,
-                    budget_ms=250, dpi=80, colors=8)
+    return Explorer(controls, setup_init, update_init, mode=mode, update_on_release=True, dpi=80,
+                    colors=8)
 
 
 def plot_std_by_layer(axes, scales, *, depth=MAX_DEPTH, activations=ACTIVATIONS):

@@ -123,4 +123,4 @@ def make_linear_depth_explorer(X=None, y=None, *, mode=None):
                 choice("activation", HIDDEN, value="linear", buttons=True,
                        description="hidden")]
     return Explorer(controls, lambda: setup_depth(X, y), update_depth, mode=mode,
-                    update_on_release=True, budget_ms=250)
+                    update_on_release=True)

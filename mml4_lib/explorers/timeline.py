@@ -33,6 +33,7 @@ from mml4_lib.plotting import (
     chance_line,
     ridges,
     scale_label,
+    weights_label,
 )
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, choice, slider
@@ -93,10 +94,8 @@ def setup_timeline():
                     va="center", ha="right", color=_TEXT)
     (ratio_marks,) = ax_ratio.plot([], [], "o", color="k", markersize=4)
     animated.append(ratio_marks)
-    text(ax_act, 1.03, 1.0, "   std  sat", transform=ax_act.transAxes, va="bottom",
-         family="monospace")
-    header = animated[-1]
-    tick_labels, tick_marks = ridges.activation_axis(ax_act, fontsize=ridges.NOTE_SIZE, color=_TEXT)
+    header = text(ax_act, 1.03, 1.0, transform=ax_act.transAxes, va="bottom", family="monospace")
+    tick_labels, tick_marks = ridges.activation_axis(ax_act)
     animated += [*tick_labels, tick_marks]
     ridges.style_ridge_axes((ax_act, ax_grad, ax_ratio), DEPTH, labelsize=7.5)
     ax_act.set_ylabel("hidden layer", fontsize=8, labelpad=10)
@@ -135,8 +134,7 @@ def update_timeline(state, activation, scale, step):
     """Redraw for one run and step; returns a message if the run diverged before that step."""
     run = timeline(scale, activation)
     unit = activation_class(activation)
-    label = scale_label(scale)
-    weights = f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
+    weights = weights_label(scale)
     state["title"].set_text(f"{unit.label}, {weights}, {DEPTH} hidden layers x 100: "
                             f"step {step}")
     loss = np.minimum(run["loss"], 5.0)
@@ -161,7 +159,7 @@ def update_timeline(state, activation, scale, step):
     state["loss_text"].set_color(_TEXT)
     state["loss_text"].set_text(f"step {step}:\nloss {run['loss'][step]:.3g}\n"
                                 f"accuracy {100 * run['acc'][step]:.0f}%")
-    act_edges = (run["act_edges"] - lo) / (hi - lo)  # the activation axis runs over [0, 1]
+    act_edges = ridges.to_unit(run["act_edges"], (lo, hi))
     for l in range(DEPTH):
         base = DEPTH - 1 - l  # layer 1 at the top
         ridges.set_ridge(state["act_stairs"][l], shot["act_hist"][l], act_edges, base, 1.0)
@@ -191,4 +189,4 @@ def make_timeline_explorer(*, mode=None):
         slider("step", SNAPSHOTS, value=SNAPSHOTS[0], description="SGD step"),
     ]
     return Explorer(controls, setup_timeline, update_timeline, mode=mode,
-                    update_on_release=True, budget_ms=250, dpi=80, colors=8)
+                    update_on_release=True, dpi=80, colors=8)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from mml4_lib.base import readonly
 from mml4_lib.data import make_circle
 from mml4_lib.layers import BatchNorm, make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
@@ -113,9 +114,7 @@ def dataset():
     """
     X, y = make_circle(300, 0.1, rng=np.random.default_rng(0))
     X = ((X - X.mean(axis=0)) / X.std(axis=0)).astype(np.float32)
-    X.setflags(write=False)  # shared by every run through the cache
-    y.setflags(write=False)
-    return X, y
+    return readonly(X), readonly(y)  # shared by every run through the cache
 
 
 def _model(scale, batch_norm, seed):

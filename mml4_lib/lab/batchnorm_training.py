@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from mml4_lib.activations import ACTIVATIONS
+from mml4_lib.base import readonly
 from mml4_lib.data import load_digits, train_test_split
 from mml4_lib.layers import make_mlp
 from mml4_lib.losses import SoftmaxCrossEntropyLoss
@@ -47,9 +48,7 @@ def dataset():
     X, y = load_digits()
     parts = train_test_split(X, y, 0.3, rng=np.random.default_rng(0))
     X_tr, X_va, y_tr, y_va = parts[0].astype(np.float32), parts[1].astype(np.float32), *parts[2:]
-    for a in (X_tr, X_va, y_tr, y_va):
-        a.setflags(write=False)
-    return X_tr, X_va, y_tr, y_va
+    return readonly(X_tr), readonly(X_va), readonly(y_tr), readonly(y_va)
 
 
 def _check(activation, batch_norm, lr, seed):
@@ -137,11 +136,8 @@ def _percentiles(batch_norm, unit, every, lr, epochs, seed):
     model.eval()
     pred = model.forward(X_va)
     model.train()
-    out = {"step": np.array(steps), "percentiles": np.array(rows),
-           "val_acc": float(np.mean(np.argmax(pred, axis=1) == y_va))}
-    for key in ("step", "percentiles"):
-        out[key].setflags(write=False)
-    return out
+    return {"step": readonly(steps), "percentiles": readonly(rows),
+            "val_acc": float(np.mean(np.argmax(pred, axis=1) == y_va))}
 
 
 def lr_sweep(activation, *, lrs=SWEEP_LRS, seeds=SWEEP_SEEDS, epochs=EPOCHS):
@@ -181,7 +177,5 @@ def _run(activation, batch_norm, lr, seed, epochs):
 def _lr_sweep(activation, lrs, seeds, epochs):
     acc = np.array([[[_run(activation, bn, lr, seed, epochs) for seed in seeds] for lr in lrs]
                     for bn in (False, True)], dtype=np.float64)  # None -> NaN
-    diverged = np.isnan(acc)
-    for a in (acc, diverged):
-        a.setflags(write=False)
-    return {"accuracy": acc, "diverged": diverged, "lrs": lrs, "seeds": seeds}
+    return {"accuracy": readonly(acc), "diverged": readonly(np.isnan(acc)), "lrs": lrs,
+            "seeds": seeds}

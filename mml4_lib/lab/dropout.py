@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from mml4_lib.activations import sigmoid
+from mml4_lib.base import readonly
 from mml4_lib.data import make_circle, make_grid
 from mml4_lib.layers import make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
@@ -39,10 +40,7 @@ def dataset():
     X, y = make_circle(N_TRAIN + N_VAL, NOISE, rng=np.random.default_rng(0))
     order = np.random.default_rng(1).permutation(len(X))
     train, val = order[:N_TRAIN], order[N_TRAIN:]
-    arrays = X[train], X[val], y[train], y[val]
-    for a in arrays:
-        a.setflags(write=False)
-    return arrays
+    return tuple(readonly(a) for a in (X[train], X[val], y[train], y[val]))
 
 
 def check_keep_prob(keep_prob):

@@ -25,6 +25,7 @@ import numpy as np
 
 from mml4_lib import stats
 from mml4_lib.activations import ACTIVATIONS, LeakyReLU, activation_class
+from mml4_lib.base import readonly
 from mml4_lib.init import SCHEMES
 from mml4_lib.layers import make_mlp
 from mml4_lib.losses import BCEWithLogitsLoss
@@ -35,7 +36,7 @@ __all__ = [
     "SCHEMES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
     "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "make_deep_mlp", "dataset",
     "predicted_variances", "initial_diagnostics", "training_curve", "gradient_norms",
-    "check_network", "log_histogram", "readonly", "SWEEP_LRS", "SWEEP_SEEDS", "INIT_LR",
+    "check_network", "log_histogram", "SWEEP_LRS", "SWEEP_SEEDS", "INIT_LR",
     "scheme_sweep",
 ]
 
@@ -119,9 +120,7 @@ def dataset(n_samples=200, noise=0.05, seed=1):
 
     X, y = make_circle(n_samples, noise, rng=np.random.default_rng(seed))
     X = (X / np.sqrt(np.mean(X**2))).astype(np.float32)
-    for a in (X, y):
-        a.setflags(write=False)
-    return X, y
+    return readonly(X), readonly(y)
 
 
 # ----------------------------------------------------------------------------- variances
@@ -162,12 +161,6 @@ def predicted_variances(second_moment_x, fan_ins, weight_std, *, activation="lin
 
 
 # ----------------------------------------------------------------------------- experiments
-def readonly(a):
-    """a as an array that cannot be written to (cached results are shared by every caller)."""
-    a = np.asarray(a)
-    a.setflags(write=False)
-    return a
-
 
 def check_network(scale, activation, depth):
     """Validate a (scale, activation, depth) triple; return the scale and depth normalized."""

@@ -25,6 +25,7 @@ import functools
 import numpy as np
 
 from mml4_lib import stats
+from mml4_lib.base import readonly
 from mml4_lib.lab.propagation import (
     ACT_RANGES,
     BINS,
@@ -36,7 +37,6 @@ from mml4_lib.lab.propagation import (
     dataset,
     log_histogram,
     make_deep_mlp,
-    readonly,
 )
 from mml4_lib.layers import Linear
 from mml4_lib.losses import BCEWithLogitsLoss

@@ -102,9 +102,10 @@ class PlaygroundView:
           va="bottom", linespacing=1.3)
         if self.diag:
             self._diagnostics(c)
-        for artist in self._animated():
+        animated = self._animated()
+        for artist in animated:
             artist.set_animated(True)
-        self.renderer = Renderer(self.fig, animated=self._animated())
+        self.renderer = Renderer(self.fig, animated=animated)
         self.update(pg)
 
     @staticmethod

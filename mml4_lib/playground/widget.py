@@ -80,9 +80,10 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
     views = {}  # one PlaygroundView per network layout, shared by the runs that have it
 
     def setup():
-        pg = Playground(next(iter(runs.values())))
+        first = next(iter(runs))
+        pg = Playground(runs[first])
         view = views[PlaygroundView.layout_key(pg.config)] = PlaygroundView(pg, dpi=dpi)
-        return {"fig": view.fig, "runs": {}}
+        return {"fig": view.fig, "runs": {first: pg}}  # update goes on training this one
 
     def update(state, epoch, run=None):
         label = run if run is not None else next(iter(runs))
@@ -101,8 +102,8 @@ def static_playground(runs, epochs=STATIC_EPOCHS, *, dpi=70, colors=32):
     controls = [play("epoch", epochs, description="epoch", interval=700)]
     if len(runs) > 1:
         controls.insert(0, choice("run", list(runs), buttons=True, description="run"))
-    return Explorer(controls, setup, update, mode="static", update_on_release=True,
-                    budget_ms=250, dpi=dpi, colors=colors)
+    return Explorer(controls, setup, update, mode="static", update_on_release=True, dpi=dpi,
+                    colors=colors)
 
 
 PLAY_INTERVAL = 100  # ms between Play ticks: ten pictures a second

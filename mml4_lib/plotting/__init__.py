@@ -43,6 +43,7 @@ __all__ = [
     "ZERO_GREY",
     "check_ax",
     "scale_label",
+    "weights_label",
     "plot_heatmap",
     "plot_decision_boundary",
     "update_decision_boundary",
@@ -77,6 +78,12 @@ def scale_label(scale):
         raise ValueError(f"scale must be a number >= 0 or one of {tuple(_SCHEME_NAMES)}, "
                          f"got {scale!r}")
     return "zeros" if scale == 0 else f"{scale:g}"
+
+
+def weights_label(scale):
+    """An init scale as a figure title says it: "weights 0.03 N(0,1)", "Xavier weights"."""
+    label = scale_label(scale)
+    return f"weights {label} N(0,1)" if label[0].isdigit() else f"{label} weights"
 
 
 # ----------------------------------------------------------------------------- input checks

@@ -18,7 +18,7 @@ import numpy as np
 
 from mml4_lib.plotting.palette import PLAYGROUND_BLUE, PLAYGROUND_ORANGE, check_ax
 
-__all__ = ["NOTE_COLOR", "NOTE_SIZE", "layer_ridges", "note", "ridge_rows", "set_ridge",
+__all__ = ["NOTE_COLOR", "NOTE_SIZE", "layer_ridges", "note", "ridge_rows", "set_ridge", "to_unit",
            "activation_axis", "set_activation_ticks", "gradient_log_axis", "style_ridge_axes"]
 
 
@@ -74,15 +74,16 @@ def set_ridge(stairs, counts, edges, base, height, *, fill=0.85):
     return stairs
 
 
-def activation_axis(ax, *, max_ticks=4, **text_kw):
+def activation_axis(ax, *, max_ticks=4, fontsize=NOTE_SIZE, color=NOTE_COLOR):
     """Make ax's x axis the [0, 1] activation axis; return (tick labels, tick marks) to animate.
 
-    The labels (``max_ticks`` empty Texts below the axis, drawn with ``text_kw``) and the marks
+    The labels (``max_ticks`` empty Texts below the axis, in the notes' style) and the marks
     (one Line2D) are set per activation by ``set_activation_ticks``.
     """
     check_ax(ax)
     x_axis = ax.get_xaxis_transform()
-    labels = [ax.text(0, -0.03, "", transform=x_axis, va="top", ha="center", **text_kw)
+    labels = [ax.text(0, -0.03, "", transform=x_axis, va="top", ha="center",
+                      fontsize=fontsize, color=color)
               for _ in range(max_ticks)]
     (marks,) = ax.plot([], [], "|", color="k", markersize=4, transform=x_axis)
     ax.set_xlim(0, 1)
@@ -90,13 +91,18 @@ def activation_axis(ax, *, max_ticks=4, **text_kw):
     return labels, marks
 
 
+def to_unit(values, value_range):
+    """Activation values on the [0, 1] activation axis: value_range (low, high) maps onto it."""
+    lo, hi = value_range
+    return (np.asarray(values, dtype=np.float64) - lo) / (hi - lo)
+
+
 def set_activation_ticks(labels, marks, ticks, value_range):
     """Show `ticks` (activation values) on an ``activation_axis`` mapped from value_range."""
-    lo, hi = value_range
     if len(ticks) > len(labels):
         raise ValueError(f"ticks must be at most {len(labels)} values (the axis's labels), "
                          f"got {len(ticks)}")
-    u = [(t - lo) / (hi - lo) for t in ticks]
+    u = to_unit(ticks, value_range)
     marks.set_data(u, np.zeros(len(u)))
     for k, label in enumerate(labels):
         label.set_visible(k < len(u))
