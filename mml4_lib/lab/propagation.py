@@ -35,7 +35,8 @@ from mml4_lib.train import fit
 __all__ = [
     "SCHEMES", "HIDDEN_ACTIVATIONS", "ACT_RANGES", "GRAD_LOG_RANGE", "BINS",
     "WIDTH", "STEPS", "LR", "MOMENTUM", "init_spec", "make_deep_mlp", "dataset",
-    "predicted_variances", "initial_diagnostics", "training_curve", "gradient_norms",
+    "predicted_variances", "initial_diagnostics", "layer_snapshot", "training_curve",
+    "gradient_norms",
     "check_network", "log_histogram", "SWEEP_LRS", "SWEEP_SEEDS", "INIT_LR",
     "scheme_sweep",
 ]
@@ -208,21 +209,36 @@ def initial_diagnostics(scale, activation, depth, *, width=WIDTH, seed=0):
         out, acts = stats.collect_activations(model, X)
         loss = float(loss_fn.forward(out, y))
         _, grad_W, _ = stats.collect_gradients(model, loss_fn.backward())
-        grad_W = grad_W[:depth]  # hidden layer l is fed by Linear l; the last feeds the logit
-        layers = [stats.layer_stats(a, activation) for a in acts]
-        act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
-                    for a in acts]
-        grad_hist = [log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
-        grad_norm = np.array([np.linalg.norm(g) for g in grad_W], dtype=np.float64)
-    out = {key: readonly(np.array([s[key] for s in layers], dtype=np.float64))
-           for key in ("mean", "std", "saturation", "dead")}
-    out["grad_norm"] = readonly(grad_norm)
-    out["act_hist"] = readonly(np.array([c for c, _ in act_hist]))
-    out["act_edges"] = readonly(act_hist[0][1])
-    out["grad_hist"] = readonly(np.array([c for c, _ in grad_hist]))
-    out["grad_edges"] = readonly(grad_hist[0][1])
+        # hidden layer l is fed by Linear l; the last feeds the logit
+        out = layer_snapshot(acts, grad_W[:depth], activation)
+    lo, hi = ACT_RANGES[activation]
+    out["act_edges"] = readonly(np.linspace(lo, hi, BINS + 1))
+    out["grad_edges"] = readonly(np.linspace(*GRAD_LOG_RANGE, BINS + 1))
     out["loss"] = loss
     return out
+
+
+def layer_snapshot(acts, grad_W, activation):
+    """What the chapter 8 figures show of every hidden layer at one moment, as read-only arrays.
+
+    acts: the hidden layers' activations (``stats.collect_activations``); grad_W: dL/dW of the
+    Linear layer feeding each; activation: its name. Returns "mean", "std", "saturation",
+    "dead" (L,) (``stats.layer_stats``), "act_hist" (L, BINS) counts over
+    ACT_RANGES[activation] with the values outside in the edge bins, "grad_hist" (L, BINS)
+    counts of log10 |dL/dW| over GRAD_LOG_RANGE, "grad_norm" (L,) Frobenius norms.
+    ``initial_diagnostics`` and the training timeline (``lab.timeline``) both use it.
+    """
+    lo, hi = ACT_RANGES[activation]
+    layers = [stats.layer_stats(a, activation) for a in acts]
+    shot = {key: readonly(np.array([s[key] for s in layers], dtype=np.float64))
+            for key in ("mean", "std", "saturation", "dead")}
+    shot["act_hist"] = readonly(np.array(
+        [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))[0] for a in acts]))
+    shot["grad_hist"] = readonly(np.array(
+        [log_histogram(g, BINS, GRAD_LOG_RANGE)[0] for g in grad_W]))
+    shot["grad_norm"] = readonly(np.array([np.linalg.norm(g) for g in grad_W],
+                                          dtype=np.float64))
+    return shot
 
 
 @functools.lru_cache(maxsize=512)

@@ -35,7 +35,7 @@ from mml4_lib.lab.propagation import (
     WIDTH,
     check_network,
     dataset,
-    log_histogram,
+    layer_snapshot,
     make_deep_mlp,
 )
 from mml4_lib.layers import Linear
@@ -122,15 +122,7 @@ def _timeline(scale, activation, depth, snapshots, lr, momentum, width, seed):
             optimizer.step(model.params, model.grads)
             if before is None:
                 continue
-            layers = [stats.layer_stats(a, activation) for a in acts]
-            shot = {key: readonly(np.array([s[key] for s in layers]))
-                    for key in ("mean", "std", "saturation", "dead")}
-            act_hist = [stats.histogram(np.clip(a, lo, hi), bins=BINS, range=(lo, hi))
-                        for a in acts]
-            grad_hist = [log_histogram(g, BINS, GRAD_LOG_RANGE) for g in grad_W]
-            shot["act_hist"] = readonly(np.array([c for c, _ in act_hist]))
-            shot["grad_hist"] = readonly(np.array([c for c, _ in grad_hist]))
-            shot["grad_norm"] = readonly(np.array([np.linalg.norm(g) for g in grad_W]))
+            shot = layer_snapshot(acts, grad_W, activation)
             ratio = [stats.update_to_data_ratio(b, W - b)
                      for b, W in zip(before, weights, strict=True)]
             shot["log_ratio"] = readonly(np.log10(np.array(ratio, dtype=np.float64)))
