@@ -50,11 +50,6 @@ __all__ = [
 ]
 
 
-def _as_float(z):
-    # Integer input would give integer outputs (relu) or integer gradients: use float64.
-    return float_array(z)
-
-
 def _check_alpha(alpha, owner):
     alpha = check_real(alpha, "alpha", owner)
     if not 0 <= alpha < 1:
@@ -76,7 +71,7 @@ def sigmoid(z):
     sigma(z) = 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0.
     Introduced in chapter 1 (Logistic regression).
     """
-    z = _as_float(z)
+    z = float_array(z)
     e = np.exp(-np.abs(z))
     d = 1 + e
     return np.where(z >= 0, 1 / d, e / d)
@@ -89,7 +84,7 @@ def sigmoid_grad(z):
     Written with sigma(-z) = 1 - sigma(z) so the factor keeps its precision when sigma(z) ~ 1.
     Derived in chapter 4 (Training: gradients and the chain rule).
     """
-    z = _as_float(z)
+    z = float_array(z)
     return sigmoid(z) * sigmoid(-z)
 
 
@@ -99,7 +94,7 @@ def tanh(z):
     z: array_like, any shape -> array of the same shape, values in [-1, 1].
     Introduced in chapter 7 (Activations).
     """
-    return np.tanh(_as_float(z))
+    return np.tanh(float_array(z))
 
 
 def tanh_grad(z):
@@ -108,7 +103,7 @@ def tanh_grad(z):
     z: array_like, any shape -> array of the same shape, values in [0, 1].
     Introduced in chapter 7 (Activations).
     """
-    t = np.tanh(_as_float(z))
+    t = np.tanh(float_array(z))
     return 1 - t * t
 
 
@@ -118,7 +113,7 @@ def relu(z):
     z: array_like, any shape -> array of the same shape.
     Introduced in chapter 7 (Activations).
     """
-    return np.maximum(_as_float(z), 0)
+    return np.maximum(float_array(z), 0)
 
 
 def relu_grad(z):
@@ -127,7 +122,7 @@ def relu_grad(z):
     z: array_like, any shape -> array of the same shape, values in {0, 1}.
     Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     return (z > 0).astype(z.dtype)
 
 
@@ -138,7 +133,7 @@ def leaky_relu(z, alpha=0.01):
     Introduced in chapter 7 (Activations).
     """
     alpha = _check_alpha(alpha, "leaky_relu")
-    z = _as_float(z)
+    z = float_array(z)
     return np.where(z > 0, z, alpha * z)
 
 
@@ -149,7 +144,7 @@ def leaky_relu_grad(z, alpha=0.01):
     Introduced in chapter 7 (Activations).
     """
     alpha = _check_alpha(alpha, "leaky_relu_grad")
-    z = _as_float(z)
+    z = float_array(z)
     return np.where(z > 0, 1, alpha).astype(z.dtype)
 
 
@@ -159,7 +154,7 @@ def identity(z):
     z: array_like, any shape -> array of the same shape. Its derivative is 1.
     Introduced in chapter 2 (Composing linear models).
     """
-    return np.array(_as_float(z), copy=True)
+    return np.array(float_array(z), copy=True)
 
 
 # --- modern activations: ELU, GELU, SiLU ----------------------------------------------------
@@ -263,7 +258,7 @@ def elu(z):
     exp(z) - 1 is computed with expm1, which keeps its relative precision for z near 0.
     Clevert, Unterthiner & Hochreiter (2016). Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))
 
 
@@ -273,7 +268,7 @@ def elu_grad(z):
     z: array_like, any shape -> array of the same shape, values in (0, 1].
     Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     return np.where(z > 0, 1, np.exp(np.minimum(z, 0))).astype(z.dtype)
 
 
@@ -301,7 +296,7 @@ def gelu(z):
     Phi is the standard normal CDF (see _normal_cdf). PyTorch's default GELU, not the tanh
     approximation. Hendrycks & Gimpel (2016). Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     clipped, cdf = _gelu_parts(z)
     # Left of -40, Phi = 0 and the output is -0.0 (also for -inf); right of 40, Phi = 1.
     return (np.maximum(z, -_Z_MAX) * cdf).astype(z.dtype, copy=False)
@@ -313,7 +308,7 @@ def gelu_grad(z):
     z: array_like, any shape -> array of the same shape, values in [-0.13, 1.13].
     Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     return _gelu_slope(*_gelu_parts(z)).astype(z.dtype, copy=False)
 
 
@@ -324,7 +319,7 @@ def silu(z):
     Elfwing, Uchibe & Doya (2018); Ramachandran, Zoph & Le (2017) as Swish.
     Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     # sigma(z) = 0 left of -746, so the output is -0.0 there (also for z = -inf).
     return np.maximum(z, -800) * sigmoid(z)
 
@@ -341,7 +336,7 @@ def silu_grad(z):
     z: array_like, any shape -> array of the same shape, values in [-0.10, 1.10].
     Introduced in chapter 7 (Activations).
     """
-    z = _as_float(z)
+    z = float_array(z)
     clipped = np.clip(z, -800, 800)  # sigma is exactly 0 or 1 there; keeps inf * 0 out
     return _silu_slope(clipped, sigmoid(clipped))
 

@@ -67,8 +67,8 @@ class Renderer:
 
     fig: a Figure (given an Agg canvas if it has none); animated: the artists to redraw, in
     drawing order (default: every artist marked animated, by zorder). With none, every
-    render draws the whole figure. Call ``invalidate`` after changing anything that is not
-    animated (axes limits, a static text). ``Renderer.of(fig)`` returns the figure's
+    render draws the whole figure. Change only animated artists between renders: the rest is
+    drawn once, into the cached background. ``Renderer.of(fig)`` returns the figure's
     renderer, so the explorers and the playground share one per figure.
     """
 
@@ -91,10 +91,6 @@ class Renderer:
         """The renderer of fig: the one made for it before, else a new default one."""
         renderer = cls._by_figure.get(fig)
         return renderer if renderer is not None else cls(fig)
-
-    def invalidate(self):
-        """Forget the cached background: the next render draws everything."""
-        self._background = None
 
     def set_message(self, text):
         """Show text in a box over the middle of the figure ("" or None hides it)."""

@@ -85,7 +85,7 @@ BACKWARD_COLOR = "#c0392b"
 
 @dataclass
 class GraphArtists:
-    """What ``draw_graph`` drew, keyed by node, so explorers can change it in place."""
+    """What ``draw_value_graph`` drew, keyed by node, so explorers can change it in place."""
 
     ax: object
     order: list
