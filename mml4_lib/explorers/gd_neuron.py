@@ -17,7 +17,7 @@ from mml4_lib.lab.gd_neuron import (
     loss_surface,
     on_plateau,
 )
-from mml4_lib.plotting import PLAYGROUND_BLUE, PLAYGROUND_ORANGE
+from mml4_lib.plotting import ERROR_RED, PLAYGROUND_BLUE, PLAYGROUND_ORANGE
 from mml4_lib.plotting.render import new_figure
 from mml4_lib.widgets import Explorer, play, slider
 
@@ -60,7 +60,7 @@ def setup_gd(x=None, y=None):
     ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("loss Q (mean squared error)")
     note = ax_loss.text(0.97, 0.95, "", transform=ax_loss.transAxes, ha="right", va="top",
-                        fontsize=9, color="crimson", wrap=True)
+                        fontsize=9, color=ERROR_RED, wrap=True)
     # Axes, contours and labels never change: the explorer redraws only these.
     for artist in (path, now, curve, dot, title, note):
         artist.set_animated(True)

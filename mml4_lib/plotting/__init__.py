@@ -300,7 +300,7 @@ def plot_loss_curves(ax, history, *, keys=None, logy=False):
         line.set_gid(key)  # remembers which series the line shows, for update_loss_curves
         lines.append(line)
     note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                   color="crimson", fontsize="large",
+                   color=ERROR_RED, fontsize="large",
                    bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
     ax.set_xlabel("epoch")
     if logy:
